@@ -1,0 +1,163 @@
+//! The command line: parses arguments (clap), validates them, and drives the stages.
+//!
+//! Every subcommand reads its inputs, reports unreadable ones as diagnostics on stderr, goes on with
+//! the others, and returns exit status 2 at the end if anything could not be read.
+
+use crate::input::{self, InputError};
+use crate::output;
+use crate::{EXIT_ERROR, EXIT_OK};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reportlint",
+    version,
+    about = "Checks annual reports on rule-of-law government construction (法治政府建设年度报告) against rulebooks",
+    propagate_version = true
+)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Shows what the parser sees in reports: title, year, issuer, headings, signature, figures.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct InspectArgs {
+    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
+    format: InspectFormat,
+    /// Decode every file with this encoding instead of detecting it (utf-8, gb18030, big5, utf-16le…).
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InspectFormat {
+    Human,
+    Json,
+}
+
+pub(crate) fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty_color: bool) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let to_out = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            let text = e.render().to_string();
+            let _ = if to_out {
+                out.write_all(text.as_bytes())
+            } else {
+                err.write_all(text.as_bytes())
+            };
+            return if to_out { EXIT_OK } else { EXIT_ERROR };
+        }
+    };
+    let color = match cli.color {
+        Color::Auto => tty_color,
+        Color::Always => true,
+        Color::Never => false,
+    };
+    let diag = output::Diagnostics::new(color);
+    let result = match cli.command {
+        Command::Inspect(args) => inspect(args, out, err, &diag),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // Writing to stdout failed (a closed pipe): nothing more can be said there.
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = writeln!(err, "reportlint: cannot write output: {e}");
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+fn inspect(
+    args: InspectArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<u8> {
+    let forced = match args.encoding.as_deref() {
+        None => None,
+        Some(label) => match input::decode::encoding_for_label(label) {
+            Some(enc) => Some(enc),
+            None => {
+                writeln!(
+                    err,
+                    "reportlint: unknown encoding `{label}`; try utf-8, gb18030, gbk, big5, utf-16le or utf-16be"
+                )?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+    let collected = input::collect(&args.paths);
+    let mut errors: Vec<InputError> = collected.errors;
+    let mut reports = Vec::new();
+    for (path, format) in &collected.files {
+        match input::load(path, *format, forced) {
+            Ok(source) => {
+                let report = crate::report::parse(source.text.clone(), &source.heading_hints);
+                reports.push((source, report));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match args.format {
+        InspectFormat::Human => {
+            for (i, (source, report)) in reports.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                output::inspect::human(out, source, report)?;
+            }
+        }
+        InspectFormat::Json => output::inspect::json(out, &reports, &errors)?,
+    }
+    for e in &errors {
+        diag.emit(err, e)?;
+    }
+    if collected.skipped > 0 || !errors.is_empty() {
+        writeln!(
+            err,
+            "{} report{} read, {} unreadable, {} other file{} skipped",
+            reports.len(),
+            if reports.len() == 1 { "" } else { "s" },
+            errors.len(),
+            collected.skipped,
+            if collected.skipped == 1 { "" } else { "s" },
+        )?;
+    }
+    Ok(if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}

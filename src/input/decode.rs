@@ -1,0 +1,224 @@
+//! Input stage: bytes to text.
+//!
+//! Accepts UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030/GBK and Big5. Without a BOM the
+//! bytes are tried as strict UTF-8 first; otherwise chardetng guesses among the legacy encodings and
+//! only a Chinese guess is accepted. `--encoding` forces one. Empty, binary and undecodable input is
+//! refused with the offset of the first offending byte. Hands on: the text and the encoding's name.
+
+use encoding_rs::{BIG5, DecoderResult, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
+
+/// Why bytes could not become text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// No bytes, or nothing but white space.
+    Empty,
+    /// A NUL or too many control characters: not a text file.
+    Binary { offset: usize },
+    /// Bytes that are not valid in the encoding used.
+    Invalid {
+        encoding: &'static str,
+        offset: usize,
+    },
+    /// Not UTF-8, and not recognisably GB18030 or Big5 either.
+    Unrecognised { offset: usize, guess: &'static str },
+}
+
+/// Looks up an encoding by a label users type: `utf-8`, `gbk`, `gb18030`, `big5`, `utf-16le`…
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    let enc = Encoding::for_label(label.trim().as_bytes())?;
+    // encoding_rs decodes GBK as GB18030 (a superset); name it for what it does.
+    Some(if enc == GBK { GB18030 } else { enc })
+}
+
+/// Decodes a report's bytes.
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+) -> Result<(String, &'static Encoding), DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let (text, enc) = if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+        if forced.is_some_and(|f| f != enc) {
+            strict(forced.unwrap(), bytes)?
+        } else {
+            strict(enc, &bytes[bom..])?
+        }
+    } else {
+        if let Some(offset) = memchr_nul(bytes) {
+            return Err(DecodeError::Binary { offset });
+        }
+        match forced {
+            Some(enc) => strict(enc, bytes)?,
+            None => guess(bytes)?,
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some(offset) = control_heavy(&text) {
+        return Err(DecodeError::Binary { offset });
+    }
+    Ok((text, enc))
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// More than 1 % control characters (other than tab, line breaks and form feed) means binary.
+fn control_heavy(text: &str) -> Option<usize> {
+    let mut controls = 0usize;
+    let mut first = None;
+    let mut total = 0usize;
+    for (i, c) in text.char_indices() {
+        total += 1;
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000C}') {
+            controls += 1;
+            first.get_or_insert(i);
+        }
+    }
+    (controls * 100 > total).then(|| first.unwrap_or(0))
+}
+
+fn strict(
+    enc: &'static Encoding,
+    bytes: &[u8],
+) -> Result<(String, &'static Encoding), DecodeError> {
+    if enc == UTF_8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Ok((s.to_string(), UTF_8)),
+            Err(e) => Err(DecodeError::Invalid {
+                encoding: UTF_8.name(),
+                offset: e.valid_up_to(),
+            }),
+        };
+    }
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let cap = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len() * 3);
+    let mut out = String::with_capacity(cap);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        DecoderResult::InputEmpty => Ok((out, enc)),
+        DecoderResult::Malformed(bad, extra) => Err(DecodeError::Invalid {
+            encoding: enc.name(),
+            offset: read.saturating_sub(bad as usize + extra as usize),
+        }),
+        DecoderResult::OutputFull => Err(DecodeError::Invalid {
+            encoding: enc.name(),
+            offset: read,
+        }),
+    }
+}
+
+fn guess(bytes: &[u8]) -> Result<(String, &'static Encoding), DecodeError> {
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok((s.to_string(), UTF_8)),
+        Err(e) => e.valid_up_to(),
+    };
+    // Mostly valid UTF-8 with a few broken bytes is damaged UTF-8, not another encoding: GBK or
+    // Big5 text almost never contains valid multi-byte UTF-8 sequences.
+    let lossy = String::from_utf8_lossy(bytes);
+    let broken = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
+    let multibyte = lossy
+        .chars()
+        .filter(|&c| c > '\u{7F}' && c != '\u{FFFD}')
+        .count();
+    if multibyte >= 8 * broken.max(1) {
+        return Err(DecodeError::Invalid {
+            encoding: UTF_8.name(),
+            offset: utf8_error,
+        });
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let enc = if guess == GBK || guess == GB18030 {
+        GB18030
+    } else if guess == BIG5 {
+        BIG5
+    } else if guess == UTF_16LE || guess == UTF_16BE {
+        guess
+    } else {
+        return Err(DecodeError::Unrecognised {
+            offset: utf8_error,
+            guess: guess.name(),
+        });
+    };
+    strict(enc, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str =
+        "张家港市杨舍镇人民政府：2023年法治政府建设情况报告。全年共计调处纠纷12910起。";
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode(TEXT.as_bytes(), None).unwrap().0, TEXT);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(TEXT.as_bytes());
+        assert_eq!(decode(&bom, None).unwrap().0, TEXT);
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in TEXT.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (text, enc) = decode(&bytes, None).unwrap();
+        assert_eq!(text, TEXT);
+        assert_eq!(enc, UTF_16LE);
+    }
+
+    #[test]
+    fn gb18030_and_big5_are_detected() {
+        let (gbk, _, _) = GB18030.encode(TEXT);
+        let (text, enc) = decode(&gbk, None).unwrap();
+        assert_eq!((text.as_str(), enc.name()), (TEXT, "gb18030"));
+
+        let trad = "張家港市楊舍鎮人民政府：經開區法治政府建設情況報告。全年共計調處糾紛12910起。";
+        let (big5, _, unmappable) = BIG5.encode(trad);
+        assert!(!unmappable);
+        let (text, enc) = decode(&big5, None).unwrap();
+        assert_eq!((text.as_str(), enc.name()), (trad, "Big5"));
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_an_offset() {
+        assert_eq!(decode(b"", None), Err(DecodeError::Empty));
+        assert_eq!(decode(b" \n\t\n", None), Err(DecodeError::Empty));
+        assert_eq!(
+            decode(b"PK\x03\x04\x00\x00", None),
+            Err(DecodeError::Binary { offset: 4 })
+        );
+        let mut damaged = TEXT.as_bytes().to_vec();
+        damaged.insert(12, 0xFF);
+        assert_eq!(
+            decode(&damaged, None),
+            Err(DecodeError::Invalid {
+                encoding: "UTF-8",
+                offset: 12
+            })
+        );
+        assert!(matches!(
+            decode(&damaged, Some(UTF_8)),
+            Err(DecodeError::Invalid { offset: 12, .. })
+        ));
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let (gbk, _, _) = GB18030.encode(TEXT);
+        assert!(decode(&gbk, Some(UTF_8)).is_err());
+        assert_eq!(decode(&gbk, Some(GB18030)).unwrap().0, TEXT);
+        assert_eq!(encoding_for_label("GBK"), Some(GB18030));
+        assert_eq!(encoding_for_label("big5"), Some(BIG5));
+        assert_eq!(encoding_for_label("klingon"), None);
+    }
+}

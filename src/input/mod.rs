@@ -1,0 +1,335 @@
+//! Input stage: from paths on the command line to decoded report texts.
+//!
+//! Paths are files or directories; directories are walked (no symlinks followed) and sorted, so a
+//! run is deterministic. Reports are picked by extension (`.txt`, `.md`, `.html`/`.htm`,
+//! `.docx`); other files are skipped and counted. Each file is read, size-checked, decoded
+//! ([`decode`]) and, for HTML and DOCX, turned into plain text ([`html`], [`docx`]). Problems are
+//! [`InputError`]s naming the file and the place; the caller reports them and goes on.
+//! Hands on: [`Source`] — the text and the heading hints its format gave.
+
+pub mod decode;
+pub mod docx;
+pub mod extracted;
+pub mod html;
+
+pub use extracted::{Extracted, HeadingHint};
+
+use miette::Diagnostic;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Largest report accepted, in bytes. Offsets are 32-bit inside the model, and no real report
+/// comes near this.
+pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The formats reports come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl Format {
+    /// The format a file name announces, if it is a report at all.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" => Format::Text,
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "docx" => Format::Docx,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+/// One report, read and decoded.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+    /// The encoding the bytes were decoded from (`UTF-8`, `gb18030`, `Big5`…); DOCX is `UTF-8`.
+    pub encoding: &'static str,
+    /// The text the model's spans point into: the file's text, or for HTML and DOCX the text
+    /// extracted from them.
+    pub text: String,
+    pub heading_hints: Vec<HeadingHint>,
+}
+
+/// A file that could not be read as a report.
+#[derive(Debug, Error, Diagnostic)]
+pub enum InputError {
+    #[error("{path}: no such file or directory")]
+    #[diagnostic(
+        code(input::not_found),
+        help(
+            "check the path; directories are searched for .txt, .md, .html, .htm and .docx files"
+        )
+    )]
+    NotFound { path: PathBuf },
+
+    #[error("{path}: cannot read: {message}")]
+    #[diagnostic(code(input::io))]
+    Io { path: PathBuf, message: String },
+
+    #[error("{path}: the file is empty")]
+    #[diagnostic(
+        code(input::empty),
+        help("an annual report needs text; was the export or download interrupted?")
+    )]
+    Empty { path: PathBuf },
+
+    #[error("{path}: binary data at byte {offset}; this is not a text report")]
+    #[diagnostic(
+        code(input::binary),
+        help(
+            "reports are read from .txt, .md, .html and .docx files; convert other formats (PDF, scans) to text first"
+        )
+    )]
+    Binary { path: PathBuf, offset: usize },
+
+    #[error("{path}: invalid {encoding} at byte {offset} (line {line})")]
+    #[diagnostic(
+        code(input::encoding),
+        help(
+            "if the file is in another encoding, name it with --encoding (gb18030, big5, utf-16le, …)"
+        )
+    )]
+    Invalid {
+        path: PathBuf,
+        encoding: &'static str,
+        offset: usize,
+        line: usize,
+    },
+
+    #[error(
+        "{path}: cannot tell the encoding: not UTF-8 (invalid byte at {offset}) and not GB18030 or Big5 either (closest guess: {guess})"
+    )]
+    #[diagnostic(
+        code(input::encoding),
+        help("name the encoding with --encoding, or convert the file to UTF-8")
+    )]
+    Unrecognised {
+        path: PathBuf,
+        offset: usize,
+        guess: &'static str,
+    },
+
+    #[error("{path}: the file is {size} bytes; the limit is {limit} bytes")]
+    #[diagnostic(
+        code(input::too_large),
+        help("split the file, or check that it really is one report")
+    )]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+
+    #[error("{path}: not a readable DOCX: {message}")]
+    #[diagnostic(
+        code(input::docx),
+        help("save the document again as .docx (Word 2007 or later), or export it as text")
+    )]
+    Docx { path: PathBuf, message: String },
+}
+
+/// The files a run will read, and what it passed over.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub files: Vec<(PathBuf, Format)>,
+    /// Files in walked directories whose extension is not a report format.
+    pub skipped: usize,
+    pub errors: Vec<InputError>,
+}
+
+/// Expands paths into report files. A file named explicitly is taken whatever its extension
+/// (as text); files found in directories are taken by extension only.
+pub fn collect(paths: &[PathBuf]) -> Collected {
+    let mut out = Collected::default();
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(_) => {
+                out.errors.push(InputError::NotFound { path: path.clone() });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            out.files.push((
+                path.clone(),
+                Format::from_path(path).unwrap_or(Format::Text),
+            ));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => match Format::from_path(e.path()) {
+                    Some(f) => out.files.push((e.into_path(), f)),
+                    None => out.skipped += 1,
+                },
+                Ok(_) => {}
+                Err(e) => out.errors.push(InputError::Io {
+                    path: e.path().map_or_else(|| path.clone(), Path::to_path_buf),
+                    message: e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string),
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// Reads and decodes one report.
+pub fn load(
+    path: &Path,
+    format: Format,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Source, InputError> {
+    let io = |e: std::io::Error| InputError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_SIZE {
+        return Err(InputError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    from_bytes(path, format, &bytes, forced)
+}
+
+/// Decodes a report from bytes already in memory (used by `load` and by tests).
+pub fn from_bytes(
+    path: &Path,
+    format: Format,
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Source, InputError> {
+    let path_buf = path.to_path_buf();
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(InputError::TooLarge {
+            path: path_buf,
+            size: bytes.len() as u64,
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    let (extracted, encoding) = if format == Format::Docx {
+        if bytes.is_empty() {
+            return Err(InputError::Empty { path: path_buf });
+        }
+        let e = docx::extract_docx(bytes).map_err(|e| InputError::Docx {
+            path: path_buf.clone(),
+            message: e.to_string(),
+        })?;
+        (e, "UTF-8")
+    } else {
+        let (text, enc) = decode::decode(bytes, forced).map_err(|e| match e {
+            decode::DecodeError::Empty => InputError::Empty {
+                path: path_buf.clone(),
+            },
+            decode::DecodeError::Binary { offset } => InputError::Binary {
+                path: path_buf.clone(),
+                offset,
+            },
+            decode::DecodeError::Invalid { encoding, offset } => InputError::Invalid {
+                path: path_buf.clone(),
+                encoding,
+                offset,
+                line: 1 + bytes[..offset.min(bytes.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count(),
+            },
+            decode::DecodeError::Unrecognised { offset, guess } => InputError::Unrecognised {
+                path: path_buf.clone(),
+                offset,
+                guess,
+            },
+        })?;
+        let extracted = match format {
+            Format::Html => html::extract_html(&text),
+            Format::Markdown => Extracted {
+                heading_hints: markdown_hints(&text),
+                text,
+            },
+            _ => Extracted {
+                text,
+                heading_hints: Vec::new(),
+            },
+        };
+        (extracted, enc.name())
+    };
+    if extracted.text.trim().is_empty() {
+        return Err(InputError::Empty { path: path_buf });
+    }
+    Ok(Source {
+        path: path_buf,
+        format,
+        encoding,
+        text: extracted.text,
+        heading_hints: extracted.heading_hints,
+    })
+}
+
+/// `# …` to `###### …` lines of a Markdown file, as heading hints.
+fn markdown_hints(text: &str) -> Vec<HeadingHint> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(line, l)| {
+            let hashes = l.bytes().take_while(|&b| b == b'#').count();
+            ((1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\u{3000}'])).then_some(
+                HeadingHint {
+                    line,
+                    level: hashes as u8,
+                },
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.TXT")), Some(Format::Text));
+        assert_eq!(Format::from_path(Path::new("b.htm")), Some(Format::Html));
+        assert_eq!(Format::from_path(Path::new("b.docx")), Some(Format::Docx));
+        assert_eq!(Format::from_path(Path::new("b.md")), Some(Format::Markdown));
+        assert_eq!(Format::from_path(Path::new("b.pdf")), None);
+        assert_eq!(Format::from_path(Path::new("README")), None);
+    }
+
+    #[test]
+    fn markdown_headings_become_hints() {
+        let hints = markdown_hints("# 标题\n正文\n## 一、总体\n#不是标题\n");
+        assert_eq!(
+            hints,
+            vec![
+                HeadingHint { line: 0, level: 1 },
+                HeadingHint { line: 2, level: 2 }
+            ]
+        );
+    }
+}

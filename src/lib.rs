@@ -1,0 +1,33 @@
+//! reportlint: a compliance checker for Chinese annual reports on rule-of-law government
+//! construction (法治政府建设年度报告).
+//!
+//! The pipeline, one module per stage, dependencies pointing one way:
+//! [`input`] (files → decoded text) → [`report`] (text → model) → [`output`] (model → people and
+//! machines), driven by [`cli`]. [`run`] is the whole program, callable in-process by tests.
+
+pub mod cli;
+pub mod input;
+pub mod output;
+pub mod report;
+
+/// Exit status: everything was read and nothing failed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a finding reached the failing severity.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: a usage error, or an input that could not be read.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs reportlint with `args` (the first being the program name), writing results to `out` and
+/// diagnostics to `err`. `color` is the default for `--color auto`. Returns the exit status.
+pub fn run<I, T>(
+    args: I,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+    color: bool,
+) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    cli::run(args, out, err, color)
+}

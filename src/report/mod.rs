@@ -1,0 +1,276 @@
+//! Report stage: turns a decoded report text into the [`Report`] model that rules read.
+//!
+//! The input stage hands over the original text (plus heading hints from DOCX/HTML styles); this
+//! stage normalises it ([`normalize`]), cuts it into lines, then recognises, in this order, the
+//! tail (signature and footer, [`tail`]), the front matter (title, year, issuer, document number,
+//! addressee, [`front`]), the outline in between (headings, sections, paragraphs and inline
+//! `一是…二是…` items, [`outline`]) and the figures in every paragraph ([`figures`]).
+//!
+//! Every position in the model is a [`Span`]: a byte range of the *original* text with its line and
+//! column, so a finding can point at the very characters a reviewer sees. Every `text` field holds
+//! the *normalised* text (simplified characters, half-width digits and punctuation): that is what
+//! rules match against.
+
+pub mod figures;
+pub mod front;
+pub mod lines;
+pub mod normalize;
+pub mod numerals;
+pub mod outline;
+pub mod tail;
+
+use serde::Serialize;
+
+pub use crate::input::HeadingHint;
+
+pub use figures::Figure;
+pub use lines::LineIndex;
+pub use normalize::{Normalized, normalize};
+pub use outline::{HeadingKind, Item, Paragraph, Section};
+pub use tail::{FooterKind, FooterLine, Signature};
+
+/// A byte range of the original text, with the 1-based line and column (in characters) of both
+/// ends. Line and column are computed once, when the model is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// A calendar date as reports write it (`2024年2月29日`, `二〇二四年二月二十九日`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// A date if the day exists in that month (leap years included).
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A piece of text recognised somewhere in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Where a fact was found, when it can come from more than one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The report's title.
+    Title,
+    /// The letterhead line above the title (`辛庄镇人民政府文件`).
+    Letterhead,
+    /// The opening of the body (`2023年以来，…`).
+    Body,
+    /// The signature block at the end.
+    Signature,
+    /// The footer's issue line (`2021年1月29日印发`).
+    Issued,
+}
+
+/// The year the report covers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Year {
+    pub value: i32,
+    pub span: Span,
+    pub source: Source,
+}
+
+/// The issuing body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issuer {
+    pub text: String,
+    pub span: Span,
+    pub source: Source,
+}
+
+/// A date found in the report, with where it was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateField {
+    pub date: Date,
+    pub text: String,
+    pub span: Span,
+    pub source: Source,
+}
+
+/// A line of the front matter that is neither title, document number nor addressee
+/// (letterheads, and web chrome left over from a scraped page).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrontLine {
+    pub kind: FrontKind,
+    pub text: String,
+    pub span: Span,
+}
+
+/// What a front-matter line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrontKind {
+    /// `辛庄镇人民政府文件`
+    Letterhead,
+    /// Anything else above the body: navigation, breadcrumbs, site names.
+    Other,
+}
+
+/// The parsed model of one report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    #[serde(skip)]
+    pub original: String,
+    #[serde(skip)]
+    pub normalized: Normalized,
+    #[serde(skip)]
+    pub lines: LineIndex,
+    pub title: Option<Field>,
+    pub year: Option<Year>,
+    pub issuer: Option<Issuer>,
+    pub doc_number: Option<Field>,
+    pub addressee: Option<Field>,
+    pub front_matter: Vec<FrontLine>,
+    pub sections: Vec<Section>,
+    pub paragraphs: Vec<Paragraph>,
+    pub signature: Option<Signature>,
+    pub footer: Vec<FooterLine>,
+    /// The report's date: the signature date, else the footer's issue date.
+    pub date: Option<DateField>,
+    pub figures: Vec<Figure>,
+}
+
+/// A view of the normalised text shared by the recognisers: lines and span conversion.
+pub(crate) struct Doc<'a> {
+    pub orig: &'a str,
+    pub norm: &'a str,
+    pub map: &'a normalize::OffsetMap,
+    pub index: &'a LineIndex,
+    /// Normalised byte range of every line, without its `\n`.
+    pub lines: Vec<std::ops::Range<usize>>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(orig: &'a str, norm: &'a Normalized, index: &'a LineIndex) -> Self {
+        let text = norm.text.as_str();
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                lines.push(start..i);
+                start = i + 1;
+            }
+        }
+        if start < text.len() {
+            lines.push(start..text.len());
+        }
+        Doc {
+            orig,
+            norm: text,
+            map: &norm.map,
+            index,
+            lines,
+        }
+    }
+
+    /// The span in the original text of a normalised range.
+    pub fn span(&self, norm: std::ops::Range<usize>) -> Span {
+        let r = self.map.range(norm);
+        self.index.span(self.orig, r.start, r.end)
+    }
+
+    pub fn line_text(&self, i: usize) -> &'a str {
+        &self.norm[self.lines[i].clone()]
+    }
+
+    pub fn field(&self, norm: std::ops::Range<usize>) -> Field {
+        Field {
+            text: self.norm[norm.clone()].to_string(),
+            span: self.span(norm),
+        }
+    }
+}
+
+/// Parses a decoded report. Never fails: what cannot be recognised is simply absent.
+pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
+    let normalized = normalize(&original);
+    let index = LineIndex::new(&original);
+    let doc = Doc::new(&original, &normalized, &index);
+
+    let tail = tail::recognise(&doc);
+    let front = front::recognise(&doc, tail.first_line);
+    let outline = outline::recognise(&doc, front.body_start..tail.first_line, hints);
+    let figures = figures::recognise(&doc, &outline.paragraphs);
+
+    let year = front
+        .year
+        .or_else(|| front::year_from_body(&doc, &outline.paragraphs));
+    let issuer = front.issuer.or_else(|| {
+        let sig = tail.signature.as_ref()?.issuer.as_ref()?;
+        Some(Issuer {
+            text: sig.text.clone(),
+            span: sig.span,
+            source: Source::Signature,
+        })
+    });
+    let date = tail
+        .signature
+        .as_ref()
+        .and_then(|s| s.date.clone())
+        .or_else(|| tail.issued_date.clone());
+
+    drop(doc);
+    Report {
+        title: front.title,
+        year,
+        issuer,
+        doc_number: front.doc_number,
+        addressee: front.addressee,
+        front_matter: front.lines,
+        sections: outline.sections,
+        paragraphs: outline.paragraphs,
+        signature: tail.signature,
+        footer: tail.footer,
+        date,
+        figures,
+        original,
+        normalized,
+        lines: index,
+    }
+}
+
+impl Report {
+    /// The original text of a span.
+    pub fn original_text(&self, span: Span) -> &str {
+        &self.original[span.start..span.end]
+    }
+}
