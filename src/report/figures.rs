@@ -174,20 +174,20 @@ pub(crate) fn recognise(doc: &Doc, paragraphs: &[Paragraph]) -> Vec<Figure> {
             let offset = label.as_ptr() as usize - raw.as_ptr() as usize;
             let mut label_range = clause_start + offset..clause_start + offset + label.len();
             let mut label = label.to_string();
-            if label.chars().count() <= 2 {
-                // `新增 3 名执法监督人员`: the words after the unit finish the label.
-                let tail_end = after
-                    .char_indices()
-                    .find(|&(_, c)| is_clause_break(c))
-                    .map_or(after.len(), |(i, _)| i);
-                let tail = &after[..after.floor_char_boundary(tail_end.min(60))];
-                if !tail.is_empty() && tail.starts_with(|c: char| !c.is_ascii_digit()) {
-                    if label.is_empty() {
-                        label_range = m.end()..m.end() + tail.len();
-                    } else {
-                        label_range.end = m.end() + tail.len();
-                    }
+            // `新增 3 名执法监督人员`, `现有12个省级民主法治示范村`: the counted thing follows
+            // the unit; the words after it, up to the clause's end, finish the label.
+            let tail = counted_after(after, &unit);
+            if !tail.is_empty() {
+                let tail_start = m.end() + (after.len() - after.trim_start_matches('的').len());
+                let right_after_previous =
+                    clause_start == reach && reach == prev_end && prev_end > 0;
+                if label.is_empty() || right_after_previous {
+                    // `1个全国民主法治示范村和36个省级…`: what precedes is the previous count's.
+                    label = tail.to_string();
+                    label_range = tail_start..tail_start + tail.len();
+                } else {
                     label.push_str(tail);
+                    label_range.end = tail_start + tail.len();
                 }
             }
             if label.is_empty()
@@ -212,6 +212,31 @@ pub(crate) fn recognise(doc: &Doc, paragraphs: &[Paragraph]) -> Vec<Figure> {
         }
     }
     out
+}
+
+/// The words after a figure that name what it counts: up to the clause's end, at most 30
+/// characters, starting with a Han character. Rates (`%`) and money name their subject before the
+/// number, and `以上`/`左右` qualify the number, so those give nothing.
+fn counted_after<'t>(after: &'t str, unit: &str) -> &'t str {
+    if unit == "%" || unit.ends_with('元') || after.starts_with("以上") || after.starts_with("左右")
+    {
+        return "";
+    }
+    let after = after.trim_start_matches('的');
+    let end = after
+        .char_indices()
+        .take(31)
+        .find(|&(_, c)| is_clause_break(c) || c.is_ascii_digit())
+        .map_or_else(
+            || after.char_indices().nth(30).map_or(after.len(), |(i, _)| i),
+            |(i, _)| i,
+        );
+    let tail = after[..end].trim_end_matches(['和', '及', '与', '并', '或', '的']);
+    if tail.starts_with(|c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        tail
+    } else {
+        ""
+    }
 }
 
 /// A Chinese numeral run, possibly preceded by unrelated characters (`统一两万`): the offset of

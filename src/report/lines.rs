@@ -5,21 +5,44 @@
 
 use super::Span;
 
-/// Start offsets of every line of a text.
+/// Start offsets of every line of a text, and character counts at regular byte intervals so
+/// that a column is found without counting from the start of a (possibly 50 MB long) line.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte offset, characters before it)` about every [`BLOCK`] bytes, at char boundaries.
+    blocks: Vec<(usize, usize)>,
     text_len: usize,
 }
+
+/// Bytes between two character-count checkpoints: a column costs at most this much counting.
+const BLOCK: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_newlines(text).map(|i| i + 1));
+        let mut blocks = vec![(0, 0)];
+        let mut chars = 0;
+        let mut at = 0;
+        while at + BLOCK < text.len() {
+            let next = text.ceil_char_boundary(at + BLOCK);
+            chars += text[at..next].chars().count();
+            blocks.push((next, chars));
+            at = next;
+        }
         LineIndex {
             starts,
+            blocks,
             text_len: text.len(),
         }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = self.blocks.partition_point(|&(b, _)| b <= offset) - 1;
+        let (b, n) = self.blocks[k];
+        n + text.get(b..offset).map_or(0, |s| s.chars().count())
     }
 
     /// 1-based line of a byte offset.
@@ -33,8 +56,12 @@ impl LineIndex {
         let offset = offset.min(self.text_len);
         let line = self.line(offset);
         let start = self.starts[line - 1];
-        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        (line, col)
+        let col = if offset - start <= BLOCK {
+            text.get(start..offset).map_or(0, |s| s.chars().count())
+        } else {
+            self.chars_before(text, offset) - self.chars_before(text, start)
+        };
+        (line, col + 1)
     }
 
     /// The span of a byte range of `text`, with its line and column numbers.
@@ -99,5 +126,15 @@ mod tests {
             idx.line_range(text, 2),
             "第一行\n".len().."第一行\n出庭率 100%".len()
         );
+    }
+
+    #[test]
+    fn columns_on_a_very_long_line_use_the_checkpoints() {
+        let text = format!("标题\n{}", "法治a".repeat(10_000));
+        let idx = LineIndex::new(&text);
+        let offset = text.len() - "a".len();
+        let naive = text["标题\n".len()..offset].chars().count() + 1;
+        assert_eq!(idx.line_col(&text, offset), (2, naive));
+        assert_eq!(idx.line_col(&text, "标题\n法".len()), (2, 2));
     }
 }

@@ -175,7 +175,8 @@ pub(crate) struct Doc<'a> {
     pub norm: &'a str,
     pub map: &'a normalize::OffsetMap,
     pub index: &'a LineIndex,
-    /// Normalised byte range of every line, without its `\n`.
+    /// Normalised byte range of every line, without its `\n` and without Markdown decoration
+    /// (`## `, `**…**`, `> `).
     pub lines: Vec<std::ops::Range<usize>>,
 }
 
@@ -184,14 +185,18 @@ impl<'a> Doc<'a> {
         let text = norm.text.as_str();
         let mut lines = Vec::new();
         let mut start = 0;
+        let mut push = |r: std::ops::Range<usize>| {
+            let (a, b) = outline::markup(&text[r.clone()]);
+            lines.push(r.start + a..r.start + b);
+        };
         for (i, b) in text.bytes().enumerate() {
             if b == b'\n' {
-                lines.push(start..i);
+                push(start..i);
                 start = i + 1;
             }
         }
         if start < text.len() {
-            lines.push(start..text.len());
+            push(start..text.len());
         }
         Doc {
             orig,

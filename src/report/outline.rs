@@ -160,7 +160,7 @@ pub fn heading_marker(line: &str) -> Option<(HeadingKind, usize, u32)> {
 }
 
 /// Markdown decoration around a line (`## `, `**…**`, `> `): bytes to skip at both ends.
-fn markup(line: &str) -> (usize, usize) {
+pub(crate) fn markup(line: &str) -> (usize, usize) {
     let mut start = 0;
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
     if (1..=6).contains(&hashes) {
@@ -209,13 +209,7 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
     let hint_level = |i: usize| hints.iter().find(|h| h.line == i).map(|h| h.level);
 
     for i in body.clone() {
-        let full = doc.lines[i].clone();
-        let text = doc.line_text(i);
-        if text.is_empty() {
-            continue;
-        }
-        let (a, b) = markup(text);
-        let line = full.start + a..full.start + b;
+        let line = doc.lines[i].clone();
         let content = &doc.norm[line.clone()];
         if content.is_empty() {
             continue;

@@ -71,7 +71,14 @@ static OFFICE: LazyLock<Regex> =
 static SIGNER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\p{Han}()\[\]〔〕]{2,40}$").unwrap());
 
+/// Longest line that can be a footer line, in characters: footers are short; a long line that
+/// happens to end in `…印发` is running text.
+const FOOTER_MAX_CHARS: usize = 150;
+
 pub(crate) fn footer_kind(line: &str) -> Option<FooterKind> {
+    if line.len() > FOOTER_MAX_CHARS * 4 || line.chars().count() > FOOTER_MAX_CHARS {
+        return None;
+    }
     let kind = if line.starts_with("抄送") {
         FooterKind::CarbonCopy
     } else if line.starts_with("报送") || line.starts_with("主送") {
@@ -93,6 +100,9 @@ pub(crate) fn footer_kind(line: &str) -> Option<FooterKind> {
 
 /// True when a whole line is a date, possibly preceded by a signer on the same line.
 fn date_line(line: &str) -> Option<(std::ops::Range<usize>, super::Date)> {
+    if line.chars().count() > 60 {
+        return None;
+    }
     let (r, d) = find_date(line)?;
     let rest = line[r.end..].trim_end_matches(['。', '.']);
     rest.is_empty().then_some((r, d))
