@@ -12,8 +12,10 @@ bytes=$(du -sb "$corpus" | cut -f1)
 
 measure() { # label, command…
   local label=$1; shift
-  local stats
-  stats=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+  local stats_file stats
+  stats_file=$(mktemp)
+  /usr/bin/time -o "$stats_file" -f '%e %M' "$@" >/dev/null 2>&1 || true
+  stats=$(tail -1 "$stats_file"); rm -f "$stats_file"
   local secs=${stats% *} kb=${stats#* }
   awk -v l="$label" -v b="$bytes" -v s="$secs" -v k="$kb" 'BEGIN {
     printf "%-28s %6.1f MB in %6.2f s = %6.1f MB/s, peak memory %6.1f MB\n", l, b/1048576, s, (s > 0 ? b/1048576/s : 0), k/1024 }'

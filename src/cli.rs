@@ -120,26 +120,29 @@ fn inspect(
     };
     let collected = input::collect(&args.paths);
     let mut errors: Vec<InputError> = collected.errors;
-    let mut reports = Vec::new();
+    // Each report is printed as soon as it is parsed, so memory stays that of one report.
+    let mut json = (args.format == InspectFormat::Json).then(output::inspect::JsonStream::default);
+    let mut read = 0;
     for (path, format) in &collected.files {
         match input::load(path, *format, forced) {
             Ok(source) => {
                 let report = crate::report::parse(source.text.clone(), &source.heading_hints);
-                reports.push((source, report));
+                match json.as_mut() {
+                    Some(j) => j.report(out, &source, &report)?,
+                    None => {
+                        if read > 0 {
+                            writeln!(out)?;
+                        }
+                        output::inspect::human(out, &source, &report)?;
+                    }
+                }
+                read += 1;
             }
             Err(e) => errors.push(e),
         }
     }
-    match args.format {
-        InspectFormat::Human => {
-            for (i, (source, report)) in reports.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                output::inspect::human(out, source, report)?;
-            }
-        }
-        InspectFormat::Json => output::inspect::json(out, &reports, &errors)?,
+    if let Some(j) = json {
+        j.finish(out, &errors)?;
     }
     for e in &errors {
         diag.emit(err, e)?;
@@ -148,8 +151,8 @@ fn inspect(
         writeln!(
             err,
             "{} report{} read, {} unreadable, {} other file{} skipped",
-            reports.len(),
-            if reports.len() == 1 { "" } else { "s" },
+            read,
+            if read == 1 { "" } else { "s" },
             errors.len(),
             collected.skipped,
             if collected.skipped == 1 { "" } else { "s" },

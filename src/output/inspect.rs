@@ -6,6 +6,7 @@
 //! normalised (simplified characters, half-width digits): that is what rules match.
 
 use crate::input::{InputError, Source};
+use crate::report::figures::format_value;
 use crate::report::{Report, Span};
 use serde::Serialize;
 use std::io::Write;
@@ -15,16 +16,6 @@ const KEY_WIDTH: usize = 11;
 fn fact(w: &mut dyn Write, key: &str, span: Option<Span>, value: &str) -> std::io::Result<()> {
     let line = span.map_or(String::new(), |s| format!("L{}", s.line));
     writeln!(w, "  {key:<KEY_WIDTH$} {line:<6} {value}")
-}
-
-/// A figure's value without trailing zeros: `100`, `46.9531`, `95.6`.
-pub fn format_value(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        let s = format!("{v:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
 }
 
 fn source_name(s: crate::report::Source) -> &'static str {
@@ -201,12 +192,6 @@ struct JsonError {
     message: String,
 }
 
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    reports: Vec<JsonReport<'a>>,
-    errors: Vec<JsonError>,
-}
-
 fn error_path(e: &InputError) -> Option<String> {
     use InputError::*;
     match e {
@@ -221,33 +206,49 @@ fn error_path(e: &InputError) -> Option<String> {
     }
 }
 
-/// Writes the JSON view of all reports and input errors (fields documented in docs/model.md).
-pub fn json(
-    w: &mut dyn Write,
-    reports: &[(Source, Report)],
-    errors: &[InputError],
-) -> std::io::Result<()> {
-    let doc = JsonOutput {
-        reports: reports
-            .iter()
-            .map(|(s, r)| JsonReport {
-                path: s.path.display().to_string(),
-                format: s.format,
-                encoding: s.encoding,
-                bytes: r.original.len(),
-                lines: r.lines.len(),
-                model: r,
-            })
-            .collect(),
-        errors: errors
+/// Writes `{"reports": [ … ], "errors": [ … ]}` one report at a time (fields documented in
+/// docs/model.md), so that a large run never holds more than one report.
+#[derive(Default)]
+pub struct JsonStream {
+    started: bool,
+}
+
+impl JsonStream {
+    pub fn report(&mut self, w: &mut dyn Write, s: &Source, r: &Report) -> std::io::Result<()> {
+        w.write_all(if self.started {
+            b",\n"
+        } else {
+            b"{\"reports\": [\n"
+        })?;
+        self.started = true;
+        let doc = JsonReport {
+            path: s.path.display().to_string(),
+            format: s.format,
+            encoding: s.encoding,
+            bytes: r.original.len(),
+            lines: r.lines.len(),
+            model: r,
+        };
+        serde_json::to_writer(&mut *w, &doc)?;
+        Ok(())
+    }
+
+    pub fn finish(self, w: &mut dyn Write, errors: &[InputError]) -> std::io::Result<()> {
+        w.write_all(if self.started {
+            b"\n],\n"
+        } else {
+            b"{\"reports\": [],\n"
+        })?;
+        let errors: Vec<JsonError> = errors
             .iter()
             .map(|e| JsonError {
                 path: error_path(e),
                 code: miette::Diagnostic::code(e).map_or_else(String::new, |c| c.to_string()),
                 message: e.to_string(),
             })
-            .collect(),
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)
+            .collect();
+        w.write_all(b"\"errors\": ")?;
+        serde_json::to_writer(&mut *w, &errors)?;
+        w.write_all(b"}\n")
+    }
 }

@@ -33,6 +33,16 @@ pub struct Figure {
     span_norm_end: usize,
 }
 
+/// A figure's value without trailing zeros: `100`, `46.9531`, `95.6`.
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 /// Units, longest first so that `人次` wins over `人`.
 const UNITS: &str = "个学时|人次|户次|件次|批次|场次|项次|家次|万元|亿元|学时|小时|%|件|起|次|场|人|名|个|条|份|项|宗|户|批|家|单|处|期|篇|所|天|元|元";
 

@@ -274,6 +274,12 @@ pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
 }
 
 impl Report {
+    /// The span (in the original text) of a byte range of the normalised text.
+    pub fn span_of_norm(&self, norm: std::ops::Range<usize>) -> Span {
+        let r = self.normalized.map.range(norm);
+        self.lines.span(&self.original, r.start, r.end)
+    }
+
     /// The original text of a span.
     pub fn original_text(&self, span: Span) -> &str {
         &self.original[span.start..span.end]
