@@ -36,6 +36,33 @@ enum Color {
 enum Command {
     /// Shows what the parser sees in reports: title, year, issuer, headings, signature, figures.
     Inspect(InspectArgs),
+    /// Works with rulebooks: validate, list rules, list the expression functions.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Explains a rule: title, severity, legal basis, help, condition and examples.
+    Explain {
+        /// The rule's id (`FZ005`) or name (`next-year-arrangements`).
+        id: String,
+        /// The rulebook to look in (default: the built-in one).
+        #[arg(long, value_name = "FILE")]
+        rulebook: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Checks rulebooks and reports every error in every file.
+    Validate {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Lists the rules of a rulebook (default: the built-in one).
+    List {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Lists the functions and members of the expression language.
+    Functions,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,6 +113,20 @@ where
     let diag = output::Diagnostics::new(color);
     let result = match cli.command {
         Command::Inspect(args) => inspect(args, out, err, &diag),
+        Command::Rules(RulesCommand::Validate { files }) => validate(&files, out, err, &diag),
+        Command::Rules(RulesCommand::List { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => output::rules::list(out, &book).map(|_| EXIT_OK),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
+        Command::Rules(RulesCommand::Functions) => out
+            .write_all(crate::expr::library::functions_table().as_bytes())
+            .map(|_| EXIT_OK),
+        Command::Explain { id, rulebook } => match load_rulebook(rulebook.as_deref(), err, &diag) {
+            Ok(Some(book)) => explain(&book, &id, out, err),
+            other => other.map(|_| EXIT_ERROR),
+        },
     };
     match result {
         Ok(code) => code,
@@ -97,6 +138,91 @@ where
             EXIT_ERROR
         }
     }
+}
+
+/// `rules validate`: every error of every file.
+fn validate(
+    files: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<u8> {
+    let mut bad = 0;
+    for f in files {
+        match crate::rulebook::load_file(f) {
+            Ok(book) => writeln!(out, "{}: ok, {} rules", f.display(), book.rules.len())?,
+            Err(errors) => {
+                bad += 1;
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                writeln!(
+                    err,
+                    "{}: {} error{}",
+                    f.display(),
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                )?;
+            }
+        }
+    }
+    Ok(if bad == 0 { EXIT_OK } else { EXIT_ERROR })
+}
+
+/// Loads the named rulebook, or the built-in one; on failure its errors are reported and
+/// `None` returned.
+fn load_rulebook(
+    file: Option<&std::path::Path>,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<Option<crate::rulebook::Rulebook>> {
+    let loaded = match file {
+        Some(path) => crate::rulebook::load_file(path),
+        None => match crate::rulebook::BUILTIN.first() {
+            Some((name, _)) => crate::rulebook::load_builtin(name).expect("listed"),
+            None => {
+                writeln!(
+                    err,
+                    "reportlint: there is no built-in rulebook yet; name a rulebook file"
+                )?;
+                return Ok(None);
+            }
+        },
+    };
+    match loaded {
+        Ok(book) => Ok(Some(book)),
+        Err(errors) => {
+            for e in &errors {
+                diag.emit(err, e)?;
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `explain ID`: the rule by id or name, or a suggestion.
+fn explain(
+    book: &crate::rulebook::Rulebook,
+    id: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<u8> {
+    if let Some(rule) = book.rules.iter().find(|r| r.id == id || r.name == id) {
+        output::rules::explain(out, rule, book)?;
+        return Ok(EXIT_OK);
+    }
+    let names = book
+        .rules
+        .iter()
+        .flat_map(|r| [r.id.as_str(), r.name.as_str()]);
+    let hint = crate::expr::suggest::suggest(id, names)
+        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+    writeln!(
+        err,
+        "reportlint: no rule `{id}` in rulebook `{}`{hint}",
+        book.id
+    )?;
+    Ok(EXIT_ERROR)
 }
 
 fn inspect(

@@ -2,13 +2,18 @@
 //! construction (法治政府建设年度报告).
 //!
 //! The pipeline, one module per stage, dependencies pointing one way:
-//! [`input`] (files → decoded text) → [`report`] (text → model) → [`output`] (model → people and
-//! machines), driven by [`cli`]. [`run`] is the whole program, callable in-process by tests.
+//! [`input`] (files → decoded text) → [`report`] (text → model); [`expr`] (the rule language:
+//! parse, compile, evaluate over a report) → [`rulebook`] (YAML rulebooks, compiled) →
+//! [`check`] (rules × reports → verdicts) → [`output`] (renderers), driven by [`cli`].
+//! [`run`] is the whole program, callable in-process by tests.
 
+pub mod check;
 pub mod cli;
+pub mod expr;
 pub mod input;
 pub mod output;
 pub mod report;
+pub mod rulebook;
 
 /// Exit status: everything was read and nothing failed.
 pub const EXIT_OK: u8 = 0;

@@ -2,6 +2,7 @@
 //! write; nothing imports them but the CLI.
 
 pub mod inspect;
+pub mod rules;
 
 use std::io::Write;
 

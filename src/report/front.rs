@@ -94,7 +94,19 @@ pub(crate) fn recognise(doc: &Doc, limit: usize) -> Front {
         .copied()
         .unwrap_or_else(|| front_lines.last().map_or(0, |&i| i + 1));
 
-    let title_at = front_lines.iter().position(|&i| is_title(doc.line_text(i)));
+    // A title on one line, or wrapped over two (`…法治政府建设` / `情况报告`).
+    let title_at = (0..front_lines.len()).find(|&k| {
+        let line = doc.line_text(front_lines[k]);
+        is_title(line)
+            || TITLE_TOPIC.is_match(line)
+                && !DOC_NUMBER.is_match(line)
+                && front_lines.get(k + 1).is_some_and(|&next| {
+                    let next = doc.line_text(next);
+                    next.chars().count() <= 20
+                        && !is_title(next)
+                        && is_title(&format!("{line}{next}"))
+                })
+    });
     let mut title_lines = Vec::new();
     if let Some(t) = title_at {
         let line = doc.line_text(front_lines[t]);
@@ -226,4 +238,56 @@ pub(crate) fn year_from_body(doc: &Doc, paragraphs: &[Paragraph]) -> Option<Year
         span: doc.span(start..start + m.len() + "年".len()),
         source: Source::Body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::{Source, parse};
+
+    fn report(text: &str) -> crate::report::Report {
+        parse(text.to_string(), &[])
+    }
+
+    #[test]
+    fn document_numbers_with_any_brackets() {
+        for (line, want) in [
+            ("辛政呈〔2024〕1号", "辛政呈〔2024〕1号"),
+            ("南政发[2021]3号", "南政发[2021]3号"),
+            ("某政发（2023）12号", "某政发(2023)12号"),
+            ("某政发【2023】第5号", "某政发【2023】第5号"),
+        ] {
+            let r = report(&format!(
+                "某镇人民政府文件\n{line}\n某镇2023年法治政府建设情况报告\n县人民政府：\n一、主要举措\n正文。\n"
+            ));
+            assert_eq!(
+                r.doc_number.map(|d| d.text).as_deref(),
+                Some(want),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn title_wrapped_below_and_signature_in_chinese_numerals() {
+        let r = report(
+            "某镇2023年度法治政府建设\n情况报告\n\n2023年，某镇坚持依法行政。\n一、主要举措\n正文。\n\n某镇人民政府\n二〇二四年二月二十九日\n",
+        );
+        assert_eq!(r.title.unwrap().text, "某镇2023年度法治政府建设情况报告");
+        let date = r.date.unwrap();
+        assert_eq!(
+            (date.date.to_string(), date.source),
+            ("2024-02-29".into(), Source::Signature)
+        );
+        assert_eq!(r.signature.unwrap().issuer.unwrap().text, "某镇人民政府");
+        assert_eq!(r.issuer.unwrap().text, "某镇");
+    }
+
+    #[test]
+    fn web_chrome_above_the_title_is_not_the_title() {
+        let r = report(
+            "首页 > 政务公开 > 法治政府建设年度报告\n简体 | 繁體 | 无障碍\n某区2023年法治政府建设年度报告\n一、主要举措\n正文。\n",
+        );
+        assert_eq!(r.title.unwrap().text, "某区2023年法治政府建设年度报告");
+        assert_eq!(r.front_matter.len(), 2);
+    }
 }

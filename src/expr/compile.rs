@@ -1,0 +1,817 @@
+//! Expression stage: compile a parsed expression — resolve names, check types, compile regexes.
+//!
+//! Takes an [`Expr`] (with byte spans into its source) and a scope (`let` bindings and loop
+//! variables), and hands on a [`CExpr`]: the same tree with every name resolved, every node
+//! typed, every regex compiled once (size-limited, normalised like report text), and every
+//! string literal normalised. All errors of one expression are collected, each with the exact
+//! span, a label and, where a near miss is likely, "did you mean".
+
+use super::ast::{BinaryOp, Expr, ExprKind, ExprSpan, Quantifier, UnaryOp};
+use super::library::{self, Function, Param};
+use super::suggest::suggest;
+use super::types::Type;
+use super::value::Value;
+use crate::report::Date;
+use std::sync::Arc;
+
+/// A compiled expression node.
+#[derive(Debug, Clone)]
+pub struct CExpr {
+    pub kind: CKind,
+    pub ty: Type,
+    pub span: ExprSpan,
+    /// The source text the span points into (for traces and reasons).
+    pub src: Arc<str>,
+}
+
+impl CExpr {
+    /// The source text of this node.
+    pub fn snippet(&self) -> &str {
+        self.src.get(self.span.clone()).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum CKind {
+    Lit(Value),
+    List(Vec<CExpr>),
+    Global(Global),
+    /// A loop variable (`for` or a quantifier), by slot.
+    Var(usize),
+    /// A `let` binding, compiled once and shared.
+    Let(Arc<CExpr>),
+    Member(Box<CExpr>, &'static str),
+    Call(&'static Function, Vec<CExpr>),
+    Unary(UnaryOp, Box<CExpr>),
+    Binary(BinaryOp, Box<CExpr>, Box<CExpr>),
+    Quant(Quantifier, usize, Box<CExpr>, Box<CExpr>),
+}
+
+/// Names every expression can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    Report,
+    Sections,
+    Paragraphs,
+    Figures,
+}
+
+const GLOBALS: &[(&str, Global)] = &[
+    ("report", Global::Report),
+    ("sections", Global::Sections),
+    ("paragraphs", Global::Paragraphs),
+    ("figures", Global::Figures),
+];
+
+impl Global {
+    fn ty(self) -> Type {
+        match self {
+            Global::Report => Type::Report,
+            Global::Sections => Type::list(Type::Section),
+            Global::Paragraphs => Type::list(Type::Paragraph),
+            Global::Figures => Type::list(Type::Figure),
+        }
+    }
+}
+
+/// An error in an expression, with its byte span in the expression's source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExprError {
+    pub code: &'static str,
+    pub span: ExprSpan,
+    pub message: String,
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl ExprError {
+    fn new(code: &'static str, span: ExprSpan, message: String, label: impl Into<String>) -> Self {
+        ExprError {
+            code,
+            span,
+            message,
+            label: label.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Names in scope: `let` bindings (shared by all rules of a rulebook) and loop variables.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    lets: Vec<(String, Arc<CExpr>)>,
+    vars: Vec<(String, usize, Type)>,
+    /// Slots used so far (the evaluator sizes its environment with this).
+    pub slots: usize,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Scope::default()
+    }
+
+    pub fn add_let(&mut self, name: &str, e: CExpr) {
+        self.lets.push((name.to_string(), Arc::new(e)));
+    }
+
+    pub fn has_let(&self, name: &str) -> bool {
+        self.lets.iter().any(|(n, _)| n == name)
+    }
+
+    /// Binds a loop variable; returns its slot.
+    pub fn push_var(&mut self, name: &str, ty: Type) -> usize {
+        let slot = self.slots;
+        self.slots += 1;
+        self.vars.push((name.to_string(), slot, ty));
+        slot
+    }
+
+    fn pop_var(&mut self) {
+        self.vars.pop();
+    }
+
+    fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = GLOBALS.iter().map(|(n, _)| *n).collect();
+        v.extend(self.lets.iter().map(|(n, _)| n.as_str()));
+        v.extend(self.vars.iter().map(|(n, _, _)| n.as_str()));
+        v
+    }
+}
+
+/// Compiles `expr`, parsed from `src`, in `scope` (loop variables it binds are popped again, but
+/// their slots stay counted in `scope.slots`).
+pub fn compile(src: &str, expr: &Expr, scope: &mut Scope) -> Result<CExpr, Vec<ExprError>> {
+    let mut c = Compiler {
+        src: src.into(),
+        scope,
+        errors: Vec::new(),
+    };
+    let e = c.expr(expr);
+    if c.errors.is_empty() {
+        Ok(e)
+    } else {
+        Err(c.errors)
+    }
+}
+
+/// Compiles a condition (`when`, `assert`): it must be a bool.
+pub fn compile_condition(
+    src: &str,
+    expr: &Expr,
+    scope: &mut Scope,
+    what: &str,
+) -> Result<CExpr, Vec<ExprError>> {
+    let e = compile(src, expr, scope)?;
+    if !matches!(e.ty, Type::Bool | Type::Null | Type::Error) {
+        return Err(vec![
+            ExprError::new(
+                "expr::not_a_condition",
+                e.span.clone(),
+                format!("`{what}` must be true or false, but this is a {}", e.ty),
+                format!("this is a {}", e.ty),
+            )
+            .help(condition_help(&e.ty)),
+        ]);
+    }
+    Ok(e)
+}
+
+fn condition_help(t: &Type) -> String {
+    match t {
+        Type::Regex => "to search the report, write `mentions(/…/)`".into(),
+        Type::Section | Type::Figure | Type::Match => {
+            "to test that it exists, compare with null: `… != null`".into()
+        }
+        Type::List(_) => "to test a list, use `len(…) > 0`, `any(x in …: …)` or `all(…)`".into(),
+        _ => "compare it with something: `==`, `<`, `~`…".into(),
+    }
+}
+
+struct Compiler<'s> {
+    src: Arc<str>,
+    scope: &'s mut Scope,
+    errors: Vec<ExprError>,
+}
+
+impl Compiler<'_> {
+    fn node(&self, kind: CKind, ty: Type, span: &ExprSpan) -> CExpr {
+        CExpr {
+            kind,
+            ty,
+            span: span.clone(),
+            src: self.src.clone(),
+        }
+    }
+
+    /// Records an error and returns a placeholder of the poisoned type, so checking goes on
+    /// without reporting the same mistake again.
+    fn fail(&mut self, err: ExprError, span: &ExprSpan) -> CExpr {
+        self.errors.push(err);
+        self.node(CKind::Lit(Value::Null("error".into())), Type::Error, span)
+    }
+
+    fn expr(&mut self, e: &Expr) -> CExpr {
+        let span = &e.span;
+        match &e.kind {
+            ExprKind::Int(i) => self.node(CKind::Lit(Value::Int(*i)), Type::Int, span),
+            ExprKind::Decimal(d) => self.node(CKind::Lit(Value::Num(*d)), Type::Number, span),
+            ExprKind::Percent(p) => self.node(CKind::Lit(Value::Percent(*p)), Type::Percent, span),
+            ExprKind::Str(s) => {
+                // Literals are compared with normalised report text: normalise them alike.
+                let n = crate::report::normalize(s).text;
+                self.node(CKind::Lit(Value::Str(n.into())), Type::Str, span)
+            }
+            ExprKind::Bool(b) => self.node(CKind::Lit(Value::Bool(*b)), Type::Bool, span),
+            ExprKind::Null => self.node(CKind::Lit(Value::Null("null".into())), Type::Null, span),
+            ExprKind::Date { year, month, day } => match Date::new(*year, *month, *day) {
+                Some(d) => self.node(CKind::Lit(Value::Date(d)), Type::Date, span),
+                None => self.fail(
+                    ExprError::new(
+                        "expr::invalid_date",
+                        span.clone(),
+                        format!("there is no date {year:04}-{month:02}-{day:02}"),
+                        "no such day",
+                    ),
+                    span,
+                ),
+            },
+            ExprKind::Regex { pattern, flags } => self.regex(pattern, flags, span),
+            ExprKind::List(items) => {
+                let items: Vec<CExpr> = items.iter().map(|i| self.expr(i)).collect();
+                let elem = items
+                    .iter()
+                    .map(|i| i.ty.clone())
+                    .find(|t| *t != Type::Null)
+                    .unwrap_or(Type::Null);
+                for i in &items {
+                    if !i.ty.comparable(&elem) {
+                        self.errors.push(ExprError::new(
+                            "expr::type_mismatch",
+                            i.span.clone(),
+                            format!("a list holds values of one type: this is a {}, the list's first is a {elem}", i.ty),
+                            format!("a {}", i.ty),
+                        ));
+                    }
+                }
+                self.node(CKind::List(items), Type::list(elem), span)
+            }
+            ExprKind::Name(name) => self.name(name, span),
+            ExprKind::Member {
+                object,
+                name,
+                name_span,
+            } => {
+                let obj = self.expr(object);
+                if matches!(obj.ty, Type::Null | Type::Error) {
+                    return CExpr {
+                        ty: Type::Error,
+                        ..obj
+                    };
+                }
+                let members = obj.ty.members();
+                match members.iter().find(|(n, _, _)| n == name) {
+                    Some((n, ty, _)) => {
+                        let ty = ty();
+                        self.node(CKind::Member(Box::new(obj), n), ty, span)
+                    }
+                    None => {
+                        let names: Vec<&str> = members.iter().map(|(n, _, _)| *n).collect();
+                        let mut err = ExprError::new(
+                            "expr::unknown_member",
+                            name_span.clone(),
+                            format!("a {} has no `{name}`", obj.ty),
+                            "unknown member",
+                        );
+                        err.help = Some(match suggest(name, names.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None if names.is_empty() => format!("a {} has no members", obj.ty),
+                            None => format!("a {} has: {}", obj.ty, names.join(", ")),
+                        });
+                        self.fail(err, span)
+                    }
+                }
+            }
+            ExprKind::Call {
+                func,
+                func_span,
+                args,
+            } => self.call(func, func_span, args, span),
+            ExprKind::Unary { op, operand } => {
+                let x = self.expr(operand);
+                let ty = match op {
+                    UnaryOp::Not => {
+                        self.expect_bool(&x, "`not`");
+                        Type::Bool
+                    }
+                    UnaryOp::Neg => {
+                        if !x.ty.is_numeric() {
+                            self.errors.push(ExprError::new(
+                                "expr::type_mismatch",
+                                x.span.clone(),
+                                format!("`-` needs a number, but this is a {}", x.ty),
+                                format!("a {}", x.ty),
+                            ));
+                        }
+                        x.ty.clone()
+                    }
+                };
+                self.node(CKind::Unary(*op, Box::new(x)), ty, span)
+            }
+            ExprKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => self.binary(*op, op_span, lhs, rhs, span),
+            ExprKind::Quantifier {
+                kind,
+                var,
+                var_span,
+                list,
+                cond,
+            } => {
+                let list = self.expr(list);
+                let elem = match &list.ty {
+                    Type::List(t) => (**t).clone(),
+                    Type::Null | Type::Error => Type::Error,
+                    other => {
+                        self.errors.push(ExprError::new(
+                            "expr::type_mismatch",
+                            list.span.clone(),
+                            format!(
+                                "`{}` goes over a list, but this is a {other}",
+                                kind.keyword()
+                            ),
+                            format!("a {other}"),
+                        ));
+                        Type::Error
+                    }
+                };
+                self.check_shadow(var, var_span);
+                let slot = self.scope.push_var(var, elem);
+                let cond = self.expr(cond);
+                self.scope.pop_var();
+                self.expect_bool(&cond, &format!("the condition of `{}`", kind.keyword()));
+                let ty = if *kind == Quantifier::Count {
+                    Type::Int
+                } else {
+                    Type::Bool
+                };
+                self.node(
+                    CKind::Quant(*kind, slot, Box::new(list), Box::new(cond)),
+                    ty,
+                    span,
+                )
+            }
+        }
+    }
+
+    fn check_shadow(&mut self, var: &str, span: &ExprSpan) {
+        if GLOBALS.iter().any(|(n, _)| *n == var) || self.scope.has_let(var) {
+            self.errors.push(
+                ExprError::new(
+                    "expr::shadowed_name",
+                    span.clone(),
+                    format!("`{var}` is already a name here"),
+                    "choose another name",
+                )
+                .help("loop variables must not hide `report`, `sections`, `figures`, `paragraphs` or a `let` binding"),
+            );
+        }
+    }
+
+    fn expect_bool(&mut self, e: &CExpr, what: &str) {
+        if !matches!(e.ty, Type::Bool | Type::Null | Type::Error) {
+            self.errors.push(
+                ExprError::new(
+                    "expr::type_mismatch",
+                    e.span.clone(),
+                    format!("{what} needs true or false, but this is a {}", e.ty),
+                    format!("a {}", e.ty),
+                )
+                .help(condition_help(&e.ty)),
+            );
+        }
+    }
+
+    fn name(&mut self, name: &str, span: &ExprSpan) -> CExpr {
+        if let Some((_, slot, ty)) = self.scope.vars.iter().rev().find(|(n, _, _)| n == name) {
+            return self.node(CKind::Var(*slot), ty.clone(), span);
+        }
+        if let Some((_, e)) = self.scope.lets.iter().find(|(n, _)| n == name) {
+            let ty = e.ty.clone();
+            return self.node(CKind::Let(e.clone()), ty, span);
+        }
+        if let Some((_, g)) = GLOBALS.iter().find(|(n, _)| *n == name) {
+            return self.node(CKind::Global(*g), g.ty(), span);
+        }
+        let mut err = ExprError::new(
+            "expr::unknown_name",
+            span.clone(),
+            format!("unknown name `{name}`"),
+            "not defined",
+        );
+        let names = self.scope.names();
+        err.help = Some(if library::function(name).is_some() {
+            format!("`{name}` is a function: call it, e.g. `{name}(/…/)`")
+        } else if let Some(s) = suggest(name, names.iter().copied()) {
+            format!("did you mean `{s}`?")
+        } else {
+            format!("names here: {}", names.join(", "))
+        });
+        self.fail(err, span)
+    }
+
+    fn call(&mut self, func: &str, func_span: &ExprSpan, args: &[Expr], span: &ExprSpan) -> CExpr {
+        let args: Vec<CExpr> = args.iter().map(|a| self.expr(a)).collect();
+        let Some(f) = library::function(func) else {
+            let mut err = ExprError::new(
+                "expr::unknown_function",
+                func_span.clone(),
+                format!("unknown function `{func}`"),
+                "not a function",
+            );
+            let names = library::FUNCTIONS.iter().map(|f| f.name);
+            err.help = Some(match suggest(func, names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`reportlint rules functions` lists them all".to_string(),
+            });
+            return self.fail(err, span);
+        };
+        if args.len() != f.params.len() {
+            let (label_span, label) = if args.len() > f.params.len() {
+                let extra = &args[f.params.len()];
+                (
+                    extra.span.start..args.last().unwrap().span.end,
+                    "unexpected",
+                )
+            } else {
+                (span.clone(), "missing arguments")
+            };
+            let err = ExprError::new(
+                "expr::arity",
+                label_span,
+                format!(
+                    "`{func}` takes {} argument{}, but {} {} given",
+                    f.params.len(),
+                    if f.params.len() == 1 { "" } else { "s" },
+                    args.len(),
+                    if args.len() == 1 { "was" } else { "were" }
+                ),
+                label,
+            )
+            .help(format!("the signature is `{}`", f.signature()));
+            return self.fail(err, span);
+        }
+        let mut ok = true;
+        for (a, (pname, p)) in args.iter().zip(f.params) {
+            if !p.accepts(&a.ty) {
+                ok = false;
+                let mut err = ExprError::new(
+                    "expr::argument_type",
+                    a.span.clone(),
+                    format!(
+                        "`{func}` expects a {} for `{pname}`, but this is a {}",
+                        p.name(),
+                        a.ty
+                    ),
+                    format!("a {}", a.ty),
+                )
+                .help(format!("the signature is `{}`", f.signature()));
+                if *p == Param::Regex && a.ty == Type::Str {
+                    err.help = Some(format!("write a regex between slashes: `{func}(/…/)`"));
+                }
+                self.errors.push(err);
+            }
+        }
+        if !ok {
+            return self.node(CKind::Lit(Value::Null("error".into())), Type::Error, span);
+        }
+        let ty = (f.ret)();
+        self.node(CKind::Call(f, args), ty, span)
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        op_span: &ExprSpan,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: &ExprSpan,
+    ) -> CExpr {
+        use BinaryOp::*;
+        let l = self.expr(lhs);
+        let r = self.expr(rhs);
+        let mismatch = |c: &mut Self, what: String| {
+            c.errors.push(ExprError::new(
+                "expr::type_mismatch",
+                span.clone(),
+                what,
+                format!("{} {} {}", l.ty, op.symbol(), r.ty),
+            ));
+        };
+        let ty = match op {
+            Or | And => {
+                self.expect_bool(&l, &format!("`{}`", op.symbol()));
+                self.expect_bool(&r, &format!("`{}`", op.symbol()));
+                Type::Bool
+            }
+            Eq | Ne => {
+                if !l.ty.comparable(&r.ty) {
+                    let mut e = ExprError::new(
+                        "expr::incompatible_comparison",
+                        span.clone(),
+                        format!("a {} cannot equal a {}", l.ty, r.ty),
+                        format!("{} {} {}", l.ty, op.symbol(), r.ty),
+                    );
+                    e.help = comparison_help(&l.ty, &r.ty);
+                    self.errors.push(e);
+                }
+                Type::Bool
+            }
+            Lt | Le | Gt | Ge => {
+                if !l.ty.ordered_with(&r.ty) {
+                    let mut e = ExprError::new(
+                        "expr::incompatible_comparison",
+                        span.clone(),
+                        format!("a {} cannot be compared with a {}", l.ty, r.ty),
+                        format!("{} {} {}", l.ty, op.symbol(), r.ty),
+                    );
+                    e.help = comparison_help(&l.ty, &r.ty);
+                    self.errors.push(e);
+                }
+                Type::Bool
+            }
+            Match | NotMatch => {
+                if !matches!(l.ty, Type::Str | Type::Null | Type::Error) {
+                    let mut e = ExprError::new(
+                        "expr::type_mismatch",
+                        l.span.clone(),
+                        format!("`{}` matches text, but this is a {}", op.symbol(), l.ty),
+                        format!("a {}", l.ty),
+                    );
+                    if matches!(
+                        l.ty,
+                        Type::Section | Type::Figure | Type::Paragraph | Type::Match
+                    ) {
+                        e.help =
+                            Some("match its text: `….text ~ /…/` (or `.title`, `.label`)".into());
+                    }
+                    self.errors.push(e);
+                }
+                if !matches!(r.ty, Type::Regex | Type::Error) {
+                    self.errors.push(
+                        ExprError::new(
+                            "expr::type_mismatch",
+                            r.span.clone(),
+                            format!(
+                                "the right side of `{}` must be a regex, but this is a {}",
+                                op.symbol(),
+                                r.ty
+                            ),
+                            format!("a {}", r.ty),
+                        )
+                        .help("write a regex between slashes: `/…/`"),
+                    );
+                }
+                Type::Bool
+            }
+            In => {
+                match &r.ty {
+                    Type::List(elem) if l.ty.comparable(elem) => {}
+                    Type::Str if matches!(l.ty, Type::Str | Type::Null) => {}
+                    Type::Null | Type::Error => {}
+                    _ if l.ty == Type::Error => {}
+                    _ => mismatch(
+                        self,
+                        format!(
+                            "`in` looks for a {} in a {}: that cannot hold it",
+                            l.ty, r.ty
+                        ),
+                    ),
+                }
+                Type::Bool
+            }
+            Coalesce => {
+                if l.ty == Type::Null {
+                    r.ty.clone()
+                } else {
+                    if !r.ty.comparable(&l.ty) {
+                        mismatch(
+                            self,
+                            format!(
+                                "`??` gives a {} or a {}: both sides must be of one type",
+                                l.ty, r.ty
+                            ),
+                        );
+                    }
+                    l.ty.clone()
+                }
+            }
+            Add | Sub | Mul | Div => {
+                if op == Add && l.ty == Type::Str && r.ty == Type::Str {
+                    Type::Str
+                } else if let (Add, Type::List(a), Type::List(b)) = (op, &l.ty, &r.ty) {
+                    if a.comparable(b) {
+                        if **a == Type::Null {
+                            r.ty.clone()
+                        } else {
+                            l.ty.clone()
+                        }
+                    } else {
+                        mismatch(
+                            self,
+                            format!("`+` joins lists of one type, not a {} and a {}", l.ty, r.ty),
+                        );
+                        Type::Null
+                    }
+                } else if l.ty.is_numeric() && r.ty.is_numeric() {
+                    match (&l.ty, &r.ty) {
+                        (Type::Percent, Type::Percent) if matches!(op, Add | Sub) => Type::Percent,
+                        (Type::Int, Type::Int) if op != Div => Type::Int,
+                        (Type::Null | Type::Error, t) | (t, Type::Null | Type::Error) => t.clone(),
+                        _ => Type::Number,
+                    }
+                } else {
+                    mismatch(
+                        self,
+                        format!(
+                            "`{}` works on numbers, not on a {} and a {}",
+                            op.symbol(),
+                            l.ty,
+                            r.ty
+                        ),
+                    );
+                    Type::Null
+                }
+            }
+        };
+        let _ = op_span;
+        self.node(CKind::Binary(op, Box::new(l), Box::new(r)), ty, span)
+    }
+
+    fn regex(&mut self, pattern: &str, flags: &str, span: &ExprSpan) -> CExpr {
+        if let Some(bad) = flags.chars().find(|&c| c != 'i') {
+            let at = span.end - flags.len() + flags.find(bad).unwrap_or(0);
+            return self.fail(
+                ExprError::new(
+                    "expr::regex_flag",
+                    at..at + bad.len_utf8(),
+                    format!("unknown regex flag `{bad}`"),
+                    "unknown flag",
+                )
+                .help("the only flag is `i` (ignore case): `/abc/i`"),
+                span,
+            );
+        }
+        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pattern) {
+            let s = e.span();
+            let start = pattern_to_source(&self.src, span, s.start.offset);
+            let end = pattern_to_source(&self.src, span, s.end.offset).max(start);
+            let label_end = if end == start {
+                // A zero-width error span: underline the character there.
+                self.src[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8())
+            } else {
+                end
+            };
+            return self.fail(
+                ExprError::new(
+                    "expr::invalid_regex",
+                    start..label_end,
+                    format!("invalid regex: {}", e.kind()),
+                    e.kind().to_string(),
+                ),
+                span,
+            );
+        }
+        match build_regex(pattern, flags.contains('i')) {
+            Ok(re) => self.node(CKind::Lit(Value::Regex(Arc::new(re))), Type::Regex, span),
+            Err(msg) => self.fail(
+                ExprError::new("expr::invalid_regex", span.clone(), format!("invalid regex: {msg}"), "here")
+                    .help("regexes are limited in size; split a very long alternation into several rules or `let` bindings"),
+                span,
+            ),
+        }
+    }
+}
+
+fn comparison_help(a: &Type, b: &Type) -> Option<String> {
+    let pair =
+        |x: &Type, y: &Type| matches!((a, b), (p, q) if (p == x && q == y) || (p == y && q == x));
+    if pair(&Type::Percent, &Type::Str)
+        || pair(&Type::Number, &Type::Str)
+        || pair(&Type::Int, &Type::Str)
+    {
+        Some("write the number without quotes: `100%`, `18`".into())
+    } else if pair(&Type::Str, &Type::Regex) {
+        Some("to match text against a regex, use `~`".into())
+    } else if matches!(a, Type::Figure) || matches!(b, Type::Figure) {
+        Some("compare the figure's `.value`".into())
+    } else {
+        None
+    }
+}
+
+/// Largest compiled regex, in bytes (guards against patterns that explode when compiled).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Builds a regex that matches normalised text: the pattern's traditional characters become
+/// simplified and its full-width characters half-width (escaped when they become metacharacters:
+/// `（一）` matches the normalised `(一)`).
+pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<regex::Regex, String> {
+    let simplified = fast2s::convert(pattern);
+    let mut p = String::with_capacity(simplified.len());
+    let mut escaped = false;
+    for c in simplified.chars() {
+        if escaped || c.is_ascii() || c.is_whitespace() {
+            escaped = !escaped && c == '\\';
+            p.push(c);
+            continue;
+        }
+        let n = crate::report::normalize(c.encode_utf8(&mut [0; 4])).text;
+        if n.is_empty() || n.chars().count() != 1 || n.starts_with(c) {
+            p.push(c);
+        } else {
+            p.push_str(&regex_syntax::escape(&n));
+        }
+    }
+    regex::RegexBuilder::new(&p)
+        .case_insensitive(ignore_case)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT * 4)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::CompiledTooBig(limit) => {
+                format!("the compiled regex exceeds the size limit of {limit} bytes")
+            }
+            other => other.to_string(),
+        })
+}
+
+/// Maps a byte offset in a regex's pattern to the source offset, given the span of the regex
+/// literal `/…/flags`: in the source, `\/` stands for one `/` of the pattern.
+fn pattern_to_source(src: &str, lit: &ExprSpan, offset: usize) -> usize {
+    let body = &src[lit.start + 1..lit.end];
+    let mut pat = 0;
+    let mut i = 0;
+    let bytes = body.as_bytes();
+    while pat < offset && i < bytes.len() {
+        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'/') {
+            i += 2;
+        } else {
+            i += 1;
+        }
+        pat += 1;
+    }
+    let mut at = lit.start + 1 + i;
+    while !src.is_char_boundary(at) {
+        at += 1;
+    }
+    at.min(lit.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_match_normalised_text() {
+        let re = build_regex("（一）", false).unwrap();
+        assert!(re.is_match("(一)依法决策"));
+        let re = build_regex("調處糾紛", false).unwrap();
+        assert!(re.is_match("全年调处纠纷12910起"));
+        let re = build_regex(r"\d{4}年", false).unwrap();
+        assert!(re.is_match("2023年"));
+        assert!(build_regex("(a|b", false).is_err());
+    }
+
+    #[test]
+    fn oversized_regexes_are_refused() {
+        let huge = format!(
+            "({})",
+            (0..20_000)
+                .map(|i| format!("词{i}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
+        let big = format!("{huge}{{100}}");
+        let err = build_regex(&big, false).unwrap_err();
+        assert!(err.contains("size limit"), "{err}");
+    }
+
+    #[test]
+    fn pattern_offsets_skip_escaped_slashes() {
+        let src = r#"x ~ /a\/b(/"#;
+        let lit = 4..src.len();
+        // the pattern is `a/b(`: offset 3 (`(`) sits at source offset 4 + 1 + 4
+        assert_eq!(&src[pattern_to_source(src, &lit, 3)..][..1], "(");
+    }
+}

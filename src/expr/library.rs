@@ -1,0 +1,431 @@
+//! Expression stage: the function library and the members of report values.
+//!
+//! One table, [`FUNCTIONS`], documents every function (signature, meaning, example) and drives
+//! the type checker, the evaluator and `reportlint rules functions`, so they cannot drift.
+//! Regexes match the **normalised** text (simplified characters, half-width punctuation), so one
+//! pattern in simplified characters matches a traditional report too.
+
+use super::types::Type;
+use super::value::{Val, Value};
+use crate::report::Report;
+use std::sync::Arc;
+
+/// What a parameter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    Regex,
+    Int,
+    Date,
+    /// Any list, or a string (`len`).
+    ListOrStr,
+}
+
+impl Param {
+    pub fn accepts(self, t: &Type) -> bool {
+        if *t == Type::Error {
+            return true;
+        }
+        match self {
+            Param::Regex => matches!(t, Type::Regex),
+            Param::Int => matches!(t, Type::Int | Type::Null),
+            Param::Date => matches!(t, Type::Date | Type::Null),
+            Param::ListOrStr => matches!(t, Type::List(_) | Type::Str | Type::Null),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::Regex => "regex",
+            Param::Int => "int",
+            Param::Date => "date",
+            Param::ListOrStr => "list or string",
+        }
+    }
+}
+
+/// A library function.
+pub struct Function {
+    pub name: &'static str,
+    pub params: &'static [(&'static str, Param)],
+    pub ret: fn() -> Type,
+    pub doc: &'static str,
+    pub example: &'static str,
+    pub(crate) call: fn(&Ctx, &[Val]) -> Val,
+}
+
+impl std::fmt::Debug for Function {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Function {
+    /// `figure(re: regex) -> figure`
+    pub fn signature(&self) -> String {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|(n, p)| format!("{n}: {}", p.name()))
+            .collect();
+        format!("{}({}) -> {}", self.name, params.join(", "), (self.ret)())
+    }
+}
+
+/// What evaluation reads: the report, and its normalised text shared once.
+pub struct Ctx<'r> {
+    pub report: &'r Report,
+    pub text: Arc<str>,
+}
+
+impl<'r> Ctx<'r> {
+    pub fn new(report: &'r Report) -> Self {
+        Ctx {
+            report,
+            text: report.normalized.text.as_str().into(),
+        }
+    }
+}
+
+fn regex(v: &Val) -> &regex::Regex {
+    match &v.value {
+        Value::Regex(r) => r,
+        _ => unreachable!("the type checker only lets regexes through"),
+    }
+}
+
+fn int(v: &Val) -> Option<i64> {
+    match v.value {
+        Value::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+/// A section value with its heading as evidence.
+pub fn section_val(ctx: &Ctx, i: usize) -> Val {
+    Val::at(Value::Section(i), ctx.report.sections[i].heading_span)
+}
+
+pub fn figure_val(ctx: &Ctx, i: usize) -> Val {
+    Val::at(Value::Figure(i), ctx.report.figures[i].span)
+}
+
+fn matching_sections<'a>(ctx: &'a Ctx, re: &'a regex::Regex) -> impl Iterator<Item = usize> + 'a {
+    ctx.report
+        .sections
+        .iter()
+        .enumerate()
+        .filter(move |(_, s)| re.is_match(&s.title))
+        .map(|(i, _)| i)
+}
+
+fn matching_figures<'a>(ctx: &'a Ctx, re: &'a regex::Regex) -> impl Iterator<Item = usize> + 'a {
+    ctx.report
+        .figures
+        .iter()
+        .enumerate()
+        .filter(move |(_, f)| re.is_match(&f.label))
+        .map(|(i, _)| i)
+}
+
+/// The functions of the rule language.
+pub static FUNCTIONS: &[Function] = &[
+    Function {
+        name: "has_section",
+        params: &[("re", Param::Regex)],
+        ret: || Type::Bool,
+        doc: "true if a heading's title matches",
+        example: "has_section(/下一年度|下步|明年/)",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            match matching_sections(ctx, re).next() {
+                Some(i) => Val::at(Value::Bool(true), ctx.report.sections[i].heading_span),
+                None => Val::new(Value::Bool(false)),
+            }
+        },
+    },
+    Function {
+        name: "section",
+        params: &[("re", Param::Regex)],
+        ret: || Type::Section,
+        doc: "the first section whose title matches, or null",
+        example: "section(/存在.*(问题|不足)/).text ~ /原因/",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            match matching_sections(ctx, re).next() {
+                Some(i) => section_val(ctx, i),
+                None => Val::null(format!("no heading matches /{re}/")),
+            }
+        },
+    },
+    Function {
+        name: "sections",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Section),
+        doc: "every section whose title matches",
+        example: "len(sections(/^(一|二|三)、/)) >= 3",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let list: Vec<Val> = matching_sections(ctx, re)
+                .map(|i| section_val(ctx, i))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "mentions",
+        params: &[("re", Param::Regex)],
+        ret: || Type::Bool,
+        doc: "true if the report's text matches anywhere",
+        example: "mentions(/第一责任人/)",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            match re.find(&ctx.text) {
+                Some(m) => Val::at(Value::Bool(true), ctx.report.span_of_norm(m.range())),
+                None => Val::new(Value::Bool(false)),
+            }
+        },
+    },
+    Function {
+        name: "mention",
+        params: &[("re", Param::Regex)],
+        ret: || Type::Match,
+        doc: "the first match in the report's text, with its place, or null",
+        example: "mention(/出庭(应诉)?率/).text",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            match re.find(&ctx.text) {
+                Some(m) => Val::at(Value::Match(m.range()), ctx.report.span_of_norm(m.range())),
+                None => Val::null(format!("the report never matches /{re}/")),
+            }
+        },
+    },
+    Function {
+        name: "matches",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Match),
+        doc: "every match in the report's text, each with its place",
+        example: "for: m in matches(/XX|某某|此处填写/)",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let list: Vec<Val> = re
+                .find_iter(&ctx.text)
+                .filter(|m| !m.is_empty())
+                .map(|m| Val::at(Value::Match(m.range()), ctx.report.span_of_norm(m.range())))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "doublings",
+        params: &[],
+        ret: || Type::list(Type::Match),
+        doc: "words of 2 to 4 Chinese characters written twice in a row (`发挥发挥`), a sign of extraction damage",
+        example: "len(doublings()) == 0",
+        call: |ctx, _| {
+            let list: Vec<Val> = doublings(&ctx.text)
+                .into_iter()
+                .map(|r| Val::at(Value::Match(r.clone()), ctx.report.span_of_norm(r)))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "sections_after",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Section),
+        doc: "the headings after the first match in the text (a part that starts without a heading of its own)",
+        example: "len(sections_after(/\\d{4}年,我镇将/)) >= 2",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let Some(m) = re.find(&ctx.text) else {
+                return Val::null(format!("the report never matches /{re}/"));
+            };
+            let list: Vec<Val> = (0..ctx.report.sections.len())
+                .filter(|&i| ctx.report.sections[i].norm.start >= m.start())
+                .map(|i| section_val(ctx, i))
+                .collect();
+            Val::at(
+                Value::List(Arc::new(list)),
+                ctx.report.span_of_norm(m.range()),
+            )
+        },
+    },
+    Function {
+        name: "items_after",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Item),
+        doc: "the inline items (`一是…`) after the first match in the text",
+        example: "len(items_after(/\\d{4}年,我镇将/)) >= 2",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let Some(m) = re.find(&ctx.text) else {
+                return Val::null(format!("the report never matches /{re}/"));
+            };
+            let list: Vec<Val> = ctx
+                .report
+                .paragraphs
+                .iter()
+                .enumerate()
+                .flat_map(|(k, p)| {
+                    p.items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, it)| it.norm.start >= m.start())
+                        .map(move |(j, it)| Val::at(Value::Item(k, j), it.span))
+                })
+                .collect();
+            Val::at(
+                Value::List(Arc::new(list)),
+                ctx.report.span_of_norm(m.range()),
+            )
+        },
+    },
+    Function {
+        name: "figure",
+        params: &[("re", Param::Regex)],
+        ret: || Type::Figure,
+        doc: "the first figure whose label matches, or null",
+        example: "figure(/负责人出庭(应诉)?率/).value == 100%",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            match matching_figures(ctx, re).next() {
+                Some(i) => figure_val(ctx, i),
+                None => Val::null(format!("no figure is labelled /{re}/")),
+            }
+        },
+    },
+    Function {
+        name: "figures",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Figure),
+        doc: "every figure whose label matches",
+        example: "all(m in figures(/率/): m.value <= 100%)",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let list: Vec<Val> = matching_figures(ctx, re)
+                .map(|i| figure_val(ctx, i))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "len",
+        params: &[("x", Param::ListOrStr)],
+        ret: || Type::Int,
+        doc: "the number of items in a list, or of characters in a string",
+        example: "len(section(/下一年度/).items) >= 2",
+        call: |_, a| {
+            let n = match &a[0].value {
+                Value::List(l) => l.len(),
+                Value::Str(s) => s.chars().count(),
+                _ => unreachable!("absent arguments are handled before the call"),
+            };
+            Val::with(Value::Int(n as i64), a[0].evidence.clone())
+        },
+    },
+    Function {
+        name: "year",
+        params: &[("d", Param::Date)],
+        ret: || Type::Int,
+        doc: "the year of a date",
+        example: "year(report.date) == report.year + 1",
+        call: |_, a| match a[0].value {
+            Value::Date(d) => Val::with(Value::Int(d.year as i64), a[0].evidence.clone()),
+            _ => unreachable!("absent arguments are handled before the call"),
+        },
+    },
+    Function {
+        name: "date",
+        params: &[
+            ("year", Param::Int),
+            ("month", Param::Int),
+            ("day", Param::Int),
+        ],
+        ret: || Type::Date,
+        doc: "the date of a year, month and day (unknown if there is no such day)",
+        example: "report.date <= date(report.year + 1, 3, 1)",
+        call: |_, a| {
+            let (Some(y), Some(m), Some(d)) = (int(&a[0]), int(&a[1]), int(&a[2])) else {
+                unreachable!("absent arguments are handled before the call")
+            };
+            let date = i32::try_from(y)
+                .ok()
+                .zip(u32::try_from(m).ok())
+                .zip(u32::try_from(d).ok())
+                .and_then(|((y, m), d)| crate::report::Date::new(y, m, d));
+            match date {
+                Some(date) => Val::new(Value::Date(date)),
+                None => Val::unknown(format!("there is no date {y}-{m}-{d}")),
+            }
+        },
+    },
+];
+
+/// Byte ranges of `AA` where `A` is 2 to 4 Han characters (`发挥发挥`); each range covers both
+/// copies. Linear: at most 3 comparisons of at most 12 bytes per position.
+pub fn doublings(text: &str) -> Vec<std::ops::Range<usize>> {
+    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let mut found = None;
+        for k in 2..=4 {
+            if i + 2 * k > chars.len() {
+                break;
+            }
+            let a = &chars[i..i + k];
+            let b = &chars[i + k..i + 2 * k];
+            if a.iter().all(|&(_, c)| han(c)) && a.iter().zip(b).all(|(x, y)| x.1 == y.1) {
+                found = Some(k);
+                break;
+            }
+        }
+        match found {
+            Some(k) => {
+                let end = chars.get(i + 2 * k).map_or(text.len(), |&(o, _)| o);
+                out.push(chars[i].0..end);
+                i += 2 * k;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+pub fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// The table printed by `reportlint rules functions`.
+pub fn functions_table() -> String {
+    let mut out = String::new();
+    for f in FUNCTIONS {
+        out.push_str(&format!(
+            "{}\n    {}\n    e.g. {}\n",
+            f.signature(),
+            f.doc,
+            f.example
+        ));
+    }
+    out.push_str("\nnames\n");
+    out.push_str("    report       the report being checked\n");
+    out.push_str("    sections     = report.sections\n");
+    out.push_str("    paragraphs   = report.paragraphs\n");
+    out.push_str("    figures      = report.figures\n");
+    for t in [
+        Type::Report,
+        Type::Section,
+        Type::Paragraph,
+        Type::Item,
+        Type::Figure,
+        Type::Match,
+        Type::Date,
+    ] {
+        out.push_str(&format!("\n{t}\n"));
+        for (name, ty, doc) in t.members() {
+            out.push_str(&format!("    .{name:<12} {:<16} {doc}\n", ty().to_string()));
+        }
+    }
+    out
+}

@@ -1,0 +1,14 @@
+//! Expression stage: the rule language.
+//!
+//! `parse` (pest grammar in `grammar/expr.pest`) → [`compile`] (names resolved, types checked,
+//! regexes compiled) → [`eval`] (three-valued, with evidence). Nothing is compiled while checking.
+
+pub mod ast;
+pub mod compile;
+pub mod eval;
+pub mod library;
+pub mod parse;
+pub mod pretty;
+pub mod suggest;
+pub mod types;
+pub mod value;

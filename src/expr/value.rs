@@ -1,0 +1,99 @@
+//! Expression stage: run-time values. Every value carries its **evidence** — the spans of the
+//! report it came from — so that a failing rule can point at the very figure or heading.
+//!
+//! Two values stand for what the report does not say: `Null` (a fact that is absent, such as a
+//! report without a date, with the reason) and `Unknown` (an operation on an absent fact, such as
+//! comparing that date). `??` turns `Null` into a default; `Unknown` becomes the rule's outcome.
+
+use crate::report::{Date, Span};
+use std::sync::Arc;
+
+/// At most this many evidence spans travel with a value (the first ones found).
+const MAX_EVIDENCE: usize = 16;
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// Absent, with why (`no figure labelled /出庭率/`).
+    Null(Arc<str>),
+    /// Cannot be decided, with why.
+    Unknown(Arc<str>),
+    Bool(bool),
+    Int(i64),
+    Num(f64),
+    Percent(f64),
+    Str(Arc<str>),
+    Regex(Arc<regex::Regex>),
+    Date(Date),
+    List(Arc<Vec<Val>>),
+    Report,
+    Section(usize),
+    Paragraph(usize),
+    /// (paragraph, item)
+    Item(usize, usize),
+    Figure(usize),
+    /// A match in the normalised text: its byte range there.
+    Match(std::ops::Range<usize>),
+}
+
+/// A value and the report spans it rests on.
+#[derive(Debug, Clone)]
+pub struct Val {
+    pub value: Value,
+    pub evidence: Vec<Span>,
+}
+
+impl Val {
+    pub fn new(value: Value) -> Val {
+        Val {
+            value,
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn with(value: Value, evidence: Vec<Span>) -> Val {
+        Val { value, evidence }
+    }
+
+    pub fn at(value: Value, span: Span) -> Val {
+        Val {
+            value,
+            evidence: vec![span],
+        }
+    }
+
+    pub fn null(why: impl Into<Arc<str>>) -> Val {
+        Val::new(Value::Null(why.into()))
+    }
+
+    pub fn unknown(why: impl Into<Arc<str>>) -> Val {
+        Val::new(Value::Unknown(why.into()))
+    }
+
+    /// Adds another value's evidence to this one's.
+    pub fn and_evidence(mut self, other: &[Span]) -> Val {
+        for s in other {
+            if self.evidence.len() >= MAX_EVIDENCE {
+                break;
+            }
+            if !self.evidence.contains(s) {
+                self.evidence.push(*s);
+            }
+        }
+        self
+    }
+
+    /// The numeric value of Int, Num and Percent.
+    pub fn number(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Num(n) | Value::Percent(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+impl Value {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Value::Null(_) | Value::Unknown(_))
+    }
+}

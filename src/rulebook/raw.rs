@@ -1,0 +1,141 @@
+//! Rulebook stage: the raw, serde-shaped form of a rulebook file.
+//!
+//! Takes YAML (through `yaml::parse_raw`, which checks the structure first and reports every
+//! mistake with its span); hands on [`RawRulebook`]: exactly what the file says, every value
+//! still wrapped in [`Spanned`] so the next stage (expression compilation, the validated
+//! `Rulebook`) can point back at the characters it came from. Nothing here is interpreted:
+//! severities, ids and expressions are still strings.
+//!
+//! The key names and which keys are required are mirrored by the schema table in `yaml.rs`
+//! (a test checks that the two agree).
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// A whole rulebook file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRulebook {
+    /// The rulebook's id (kebab-case), e.g. `fazhi-annual-report`.
+    pub rulebook: Spanned<String>,
+    pub title: Option<Spanned<String>>,
+    /// A string; a plain `1.0` is read as the string `"1.0"` (spelling kept).
+    pub version: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    /// `builtin:NAME` or relative paths of other rulebooks, in order.
+    pub extends: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Named expressions shared by the rules, in file order.
+    #[serde(rename = "let")]
+    pub let_: Option<Spanned<LetMap>>,
+    /// The rules in file order (each rule's fields are spanned; the list is spanned as a whole).
+    pub rules: Spanned<Vec<RawRule>>,
+}
+
+impl RawRulebook {
+    /// The `let` bindings, name → expression, in file order (none if there is no `let:`).
+    pub fn lets(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<String>)> {
+        self.let_.iter().flat_map(|l| l.value.iter())
+    }
+}
+
+/// One rule as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    /// `FZ005`
+    pub id: Spanned<String>,
+    /// kebab-case, e.g. `next-year-plan`
+    pub name: Spanned<String>,
+    pub title: Spanned<String>,
+    /// `error`, `warning` or `info` (checked by `yaml::check_structure`).
+    pub severity: Spanned<String>,
+    /// The legal or policy basis of the rule.
+    pub basis: Option<Spanned<String>>,
+    pub help: Option<Spanned<String>>,
+    pub link: Option<Spanned<String>>,
+    pub tags: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Expression: the rule applies only when this holds.
+    pub when: Option<Spanned<String>>,
+    /// Expression: what the rule iterates over.
+    #[serde(rename = "for")]
+    pub for_each: Option<Spanned<String>>,
+    /// Expression: what must hold.
+    pub assert: Spanned<String>,
+    /// Message template for a finding.
+    pub message: Option<Spanned<String>>,
+    pub examples: Option<Spanned<RawExamples>>,
+}
+
+/// Report snippets a rule must accept (`pass`) and reject (`fail`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExamples {
+    pub pass: Option<Spanned<Vec<Spanned<String>>>>,
+    pub fail: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// An order-preserving mapping of name → expression (the `let:` block).
+///
+/// Deserializing it rejects a repeated name (the YAML layer reports that earlier, with both
+/// lines, but the type does not rely on it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LetMap {
+    pub entries: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+impl LetMap {
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<String>)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The expression bound to `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Spanned<String>> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.value == name)
+            .map(|(_, v)| v)
+    }
+}
+
+impl<'de> Deserialize<'de> for LetMap {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LetVisitor;
+
+        impl<'de> Visitor<'de> for LetVisitor {
+            type Value = LetMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of names to expressions")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LetMap, A::Error> {
+                let mut entries: Vec<(Spanned<String>, Spanned<String>)> = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == key.value) {
+                        return Err(de::Error::custom(format_args!(
+                            "`let` defines `{}` twice (first on line {})",
+                            key.value,
+                            first.referenced.line()
+                        )));
+                    }
+                    let value = map.next_value::<Spanned<String>>()?;
+                    entries.push((key, value));
+                }
+                Ok(LetMap { entries })
+            }
+        }
+
+        deserializer.deserialize_map(LetVisitor)
+    }
+}
