@@ -14,6 +14,7 @@ pub mod input;
 pub mod output;
 pub mod report;
 pub mod rulebook;
+pub mod source;
 
 /// Exit status: everything was read and nothing failed.
 pub const EXIT_OK: u8 = 0;

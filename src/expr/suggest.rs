@@ -1,14 +1,28 @@
 //! "Did you mean …?": the nearest known word to a misspelt one.
 
-/// The candidate closest to `word`, if it is close enough to be what was meant.
+/// The closest candidate to `word` ("did you mean"), if any is close enough: equal ignoring
+/// case, within a Damerau–Levenshtein distance of about a third of the length, or `word` a
+/// prefix (3+ characters) of it. Ties go to the earliest candidate.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_lower = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_lower, &c.to_lowercase()), c))
-        .filter(|&(score, c)| score >= 0.8 || (c.len() > 3 && strsim::levenshtein(word, c) <= 1))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    let word = word.trim().to_lowercase();
+    if word.is_empty() {
+        return None;
+    }
+    let word_len = word.chars().count();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let lower = candidate.to_lowercase();
+        if lower == word {
+            return Some(candidate);
+        }
+        let distance = strsim::damerau_levenshtein(&word, &lower);
+        let limit = (word_len.max(lower.chars().count()) / 3).max(1);
+        let prefix = word_len >= 3 && lower.starts_with(&word);
+        if (distance <= limit || prefix) && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 #[cfg(test)]

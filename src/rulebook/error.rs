@@ -11,7 +11,8 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use crate::source::CharColumns;
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 /// A rulebook file: the name shown in diagnostics (usually its path) and its full text.
 ///
@@ -31,8 +32,8 @@ impl SourceFile {
     }
 
     /// The file as `miette` source code; cheap (the text is shared, not copied).
-    pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(&self.name, Arc::clone(&self.text)).with_language("YAML")
+    pub fn named_source(&self) -> CharColumns {
+        CharColumns::new(&self.name, Arc::clone(&self.text))
     }
 
     /// 1-based line number of byte offset `at` (clamped to the text).
@@ -88,7 +89,7 @@ pub mod codes {
 pub struct RulebookError {
     code: &'static str,
     message: String,
-    src: NamedSource<Arc<str>>,
+    src: CharColumns,
     span: Range<usize>,
     label: String,
     help: Option<String>,
@@ -122,7 +123,7 @@ impl RulebookError {
         RulebookError {
             code: codes::IO,
             message: format!("cannot read rulebook {name}: {message}"),
-            src: NamedSource::new(&name, Arc::from("")),
+            src: CharColumns::new(&name, Arc::from("")),
             span: 0..0,
             label: String::new(),
             help: None,

@@ -259,30 +259,7 @@ pub fn key_range(file: &SourceFile, key: &Spanned<String>) -> Range<usize> {
     value_range(file, key)
 }
 
-/// The closest candidate to `word` ("did you mean"), if any is close enough: equal ignoring
-/// case, within a Damerau–Levenshtein distance of about a third of the length, or `word` a
-/// prefix (3+ characters) of it. Ties go to the earliest candidate.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word = word.trim().to_lowercase();
-    if word.is_empty() {
-        return None;
-    }
-    let word_len = word.chars().count();
-    let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
-        let lower = candidate.to_lowercase();
-        if lower == word {
-            return Some(candidate);
-        }
-        let distance = strsim::damerau_levenshtein(&word, &lower);
-        let limit = (word_len.max(lower.chars().count()) / 3).max(1);
-        let prefix = word_len >= 3 && lower.starts_with(&word);
-        if (distance <= limit || prefix) && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub use crate::expr::suggest::suggest;
 
 /// Maps byte offsets in a YAML string value to byte offsets in the file (see [`value_map`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1636,7 +1613,7 @@ mod tests {
         rulebook::unknown_key
 
           × unknown key `severty` in rule `FZ001`
-           ╭─[fixtures/rulebooks/invalid/unknown-key-after-chinese.yaml:4:64]
+           ╭─[fixtures/rulebooks/invalid/unknown-key-after-chinese.yaml:4:52]
          3 │ rules:
          4 │   - {id: FZ001, name: report-title, title: 法治政府建设, severty: error, assert: "has_section(/法治政府建设/)"}
            ·                                                          ───┬───
@@ -1798,7 +1775,7 @@ mod tests {
         rulebook::yaml_syntax
 
           × invalid YAML: mapping values are not allowed in this context
-           ╭─[fixtures/rulebooks/invalid/yaml-syntax.yaml:6:39]
+           ╭─[fixtures/rulebooks/invalid/yaml-syntax.yaml:6:21]
          5 │     name: next-year-plan
          6 │     title: 须列明下一年度安排: 含时间表
            ·                              ┬
@@ -1973,7 +1950,7 @@ mod tests {
         rulebook::yaml_syntax
 
           × invalid YAML: while parsing a quoted scalar, found unknown escape character
-           ╭─[inline.yaml:3:93]
+           ╭─[inline.yaml:3:83]
          2 │ rules:
          3 │   - {id: FZ001, name: court-rate, title: 出庭率, severity: error, assert: "figure(/出庭\d+%/)"}
            ·                                                                                        ─┬

@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod formats;
+mod language;
+mod rulebooks;
 mod seeds;
 mod snapshots;
 mod support;

@@ -1,0 +1,117 @@
+//! Rulebook errors as users see them: `rules validate` on one broken rulebook per error class,
+//! each a reviewed snapshot (colour off, width 100) whose caret must sit under the right character.
+
+use crate::{root, run};
+
+#[test]
+fn every_invalid_rulebook_is_reported_at_the_right_place() {
+    let dir = root().join("fixtures/rulebooks/invalid");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 20,
+        "one fixture per error class: {}",
+        files.len()
+    );
+    for path in files {
+        let rel = path.strip_prefix(root()).unwrap();
+        let r = run(&["rules", "validate", rel.to_str().unwrap()]);
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        assert_eq!(r.code, 2, "{name} must be refused");
+        assert_eq!(r.stdout, "", "{name}");
+        insta::assert_snapshot!(format!("invalid-{name}"), r.stderr);
+    }
+}
+
+#[test]
+fn the_caret_after_chinese_text_is_announced_at_the_character_column() {
+    let r = run(&[
+        "rules",
+        "validate",
+        "fixtures/rulebooks/invalid/chinese-before-error.yaml",
+    ]);
+    let text = std::fs::read_to_string(
+        root().join("fixtures/rulebooks/invalid/chinese-before-error.yaml"),
+    )
+    .unwrap();
+    let line = text.lines().nth(7).unwrap();
+    let col = line[..line.find("出庭率").unwrap()].chars().count() + 1;
+    assert!(
+        r.stderr
+            .contains(&format!("chinese-before-error.yaml:8:{col}]")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn all_errors_of_all_files_in_one_run() {
+    let r = run(&[
+        "rules",
+        "validate",
+        "fixtures/rulebooks/invalid/multiple-errors.yaml",
+        "fixtures/rulebooks/valid-minimal.yaml",
+        "fixtures/rulebooks/invalid/unknown-function.yaml",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("multiple-errors.yaml: 4 errors"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("unknown-function.yaml: 1 error"));
+    assert!(r.stdout.contains("valid-minimal.yaml: ok, 15 rules"));
+}
+
+#[test]
+fn the_builtin_rulebook_is_valid_and_listed() {
+    let r = run(&["rules", "validate", "rules/fzzf-annual.yaml"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "rules/fzzf-annual.yaml: ok, 15 rules\n")
+    );
+    let r = run(&["rules", "list"]);
+    assert_eq!(r.code, 0);
+    for id in ["FZ001", "FZ008", "FZ015"] {
+        assert!(r.stdout.contains(id), "{}", r.stdout);
+    }
+    let fz005 = r.stdout.lines().find(|l| l.contains("FZ005")).unwrap();
+    let cols: Vec<&str> = fz005.split_whitespace().collect();
+    assert_eq!(
+        cols[..3],
+        ["FZ005", "next-year-arrangements", "error"],
+        "{fz005}"
+    );
+}
+
+#[test]
+fn explain_shows_basis_condition_and_examples() {
+    let r = run(&["explain", "FZ005"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for part in [
+        "FZ005 next-year-arrangements (error)",
+        "basis: 《法治政府建设与责任落实督察工作规定》第二十五条（四）",
+        "assert:",
+        "has_section(next_year)",
+        "example pass 1:",
+        "example fail 1:",
+    ] {
+        assert!(r.stdout.contains(part), "missing {part}:\n{}", r.stdout);
+    }
+    let r = run(&["explain", "FZ05"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `FZ005`?"), "{}", r.stderr);
+}
+
+#[test]
+fn functions_are_documented_in_one_table() {
+    let r = run(&["rules", "functions"]);
+    assert_eq!(r.code, 0);
+    for f in reportlint::expr::library::FUNCTIONS {
+        assert!(r.stdout.contains(&f.signature()), "{} undocumented", f.name);
+    }
+    assert!(r.stdout.contains("figure(re: regex) -> figure"));
+}
