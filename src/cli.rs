@@ -34,6 +34,8 @@ enum Color {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Checks reports against the built-in rulebook (or the configured ones).
+    Check(CheckArgs),
     /// Shows what the parser sees in reports: title, year, issuer, headings, signature, figures.
     Inspect(InspectArgs),
     /// Works with rulebooks: validate, list rules, list the expression functions.
@@ -47,6 +49,55 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         rulebook: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+    /// The lowest severity of a failed rule that makes the run fail (exit status 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Rulebook files to use instead of the configured ones (repeatable).
+    #[arg(long, value_name = "FILE")]
+    rulebook: Vec<PathBuf>,
+    /// Decode every file with this encoding instead of detecting it.
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<crate::rulebook::Severity> {
+        use crate::rulebook::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +114,12 @@ enum RulesCommand {
     },
     /// Lists the functions and members of the expression language.
     Functions,
+    /// Runs every rule's `examples`: each `pass` example must pass and each `fail` one fail.
+    Test {
+        /// The rulebook (default: the built-in one).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,7 +169,14 @@ where
     };
     let diag = output::Diagnostics::new(color);
     let result = match cli.command {
+        Command::Check(args) => check(args, out, err, &diag),
         Command::Inspect(args) => inspect(args, out, err, &diag),
+        Command::Rules(RulesCommand::Test { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => rules_test(&book, out),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
         Command::Rules(RulesCommand::Validate { files }) => validate(&files, out, err, &diag),
         Command::Rules(RulesCommand::List { file }) => {
             match load_rulebook(file.as_deref(), err, &diag) {
@@ -223,6 +287,182 @@ fn explain(
         book.id
     )?;
     Ok(EXIT_ERROR)
+}
+
+fn forced_encoding(
+    label: Option<&str>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Option<&'static encoding_rs::Encoding>, ()>> {
+    Ok(match label {
+        None => Ok(None),
+        Some(label) => match input::decode::encoding_for_label(label) {
+            Some(enc) => Ok(Some(enc)),
+            None => {
+                writeln!(
+                    err,
+                    "reportlint: unknown encoding `{label}`; try utf-8, gb18030, gbk, big5, utf-16le or utf-16be"
+                )?;
+                Err(())
+            }
+        },
+    })
+}
+
+/// `check`: every report against every rule; findings in input order whatever the parallelism.
+fn check(
+    args: CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<u8> {
+    use crate::check::finding::{ReportResult, Status, Summary};
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    // Rulebooks: named on the command line, else the built-in one.
+    let mut books = Vec::new();
+    let mut broken = false;
+    let sources: Vec<Option<&std::path::Path>> = if args.rulebook.is_empty() {
+        vec![None]
+    } else {
+        args.rulebook.iter().map(|p| Some(p.as_path())).collect()
+    };
+    for src in sources {
+        match load_rulebook(src, err, diag)? {
+            Some(book) => books.push(book),
+            None => broken = true,
+        }
+    }
+    if broken {
+        return Ok(EXIT_ERROR);
+    }
+    let mut rules: Vec<crate::rulebook::Rule> = Vec::new();
+    for book in books {
+        for rule in book.rules {
+            match rules.iter().position(|r| r.id == rule.id) {
+                Some(i) => rules[i] = rule,
+                None => rules.push(rule),
+            }
+        }
+    }
+
+    let collected = input::collect(&args.paths);
+    let mut errors: Vec<InputError> = collected.errors;
+    let human = args.format == CheckFormat::Human;
+    // Reports are parsed and checked in parallel; results come back in input order.
+    let checked: Vec<Result<(ReportResult, Option<String>), InputError>> = collected
+        .files
+        .par_iter()
+        .map(|(path, format)| {
+            let source = input::load(path, *format, forced)?;
+            let report = crate::report::parse(source.text, &source.heading_hints);
+            let result =
+                crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
+                    Some(r.severity)
+                });
+            // The human view needs the text to show the lines; other formats do not.
+            Ok((result, human.then_some(report.original)))
+        })
+        .collect();
+    let mut summary = Summary::default();
+    let mut results = Vec::new();
+    let mut texts = Vec::new();
+    for c in checked {
+        match c {
+            Ok((result, text)) => {
+                summary.add(&result);
+                results.push(result);
+                texts.push(text);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    summary.unreadable = errors.len();
+    summary.elapsed_ms = started.elapsed().as_millis();
+    match args.format {
+        CheckFormat::Human => {
+            for (result, text) in results.iter().zip(&texts) {
+                output::human::report(out, diag, result, text.as_deref().unwrap_or(""))?;
+            }
+            for e in &errors {
+                diag.emit(err, e)?;
+            }
+            output::human::summary(out, &summary)?;
+        }
+        CheckFormat::Json => output::json::render(out, &results, &summary)?,
+        CheckFormat::Jsonl => output::jsonl::render(out, &results, &summary)?,
+        CheckFormat::Sarif => output::sarif::render(out, &results, &summary)?,
+        CheckFormat::Junit => output::junit::render(out, &results, &summary)?,
+        CheckFormat::Github => output::github::render(out, &results, &summary)?,
+    }
+    if args.format != CheckFormat::Human {
+        for e in &errors {
+            diag.emit(err, e)?;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let failing = args.fail_on.threshold().is_some_and(|t| {
+        results
+            .iter()
+            .flat_map(|r| &r.findings)
+            .any(|f| f.status == Status::Fail && f.severity >= t)
+    });
+    Ok(if failing {
+        crate::EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `rules test`: runs each rule's examples as small reports.
+fn rules_test(book: &crate::rulebook::Rulebook, out: &mut dyn Write) -> std::io::Result<u8> {
+    use crate::check::finding::Status;
+    let mut failed = 0;
+    let mut ran = 0;
+    for rule in &book.rules {
+        for (expect, examples) in [
+            (Status::Pass, &rule.examples_pass),
+            (Status::Fail, &rule.examples_fail),
+        ] {
+            for (i, text) in examples.iter().enumerate() {
+                ran += 1;
+                let report = crate::report::parse(text.clone(), &[]);
+                let ctx = crate::expr::library::Ctx::new(&report);
+                let got = crate::check::overall(&crate::check::findings(
+                    rule,
+                    rule.severity,
+                    &report,
+                    &ctx,
+                ));
+                let kind = if expect == Status::Pass {
+                    "pass"
+                } else {
+                    "fail"
+                };
+                if got == expect {
+                    writeln!(out, "ok      {} example {kind} {}", rule.id, i + 1)?;
+                } else {
+                    failed += 1;
+                    writeln!(
+                        out,
+                        "FAILED  {} example {kind} {}: the rule gave {got:?}",
+                        rule.id,
+                        i + 1
+                    )?;
+                }
+            }
+        }
+    }
+    writeln!(out, "{} passed, {failed} failed", ran - failed)?;
+    Ok(if failed == 0 {
+        EXIT_OK
+    } else {
+        crate::EXIT_FINDINGS
+    })
 }
 
 fn inspect(

@@ -130,7 +130,7 @@ pub fn display(v: &Val, report: &Report) -> String {
         Value::Num(n) => format_value(*n),
         Value::Percent(p) => format!("{}%", format_value(*p)),
         Value::Str(s) => s.to_string(),
-        Value::Regex(r) => format!("/{r}/"),
+        Value::Regex(r) => r.as_str().to_string(),
         Value::Date(d) => d.to_string(),
         Value::List(items) => items
             .iter()
@@ -155,5 +155,192 @@ pub fn display(v: &Val, report: &Report) -> String {
             format!("{}{}", f.label, f.text)
         }
         Value::Match(r) => report.normalized.text[r.clone()].to_string(),
+    }
+}
+
+pub mod finding;
+
+use crate::expr::compile::{CExpr, CKind, Global};
+use crate::rulebook::Severity;
+use finding::{Finding, ReportResult, Status};
+
+/// Where a finding about a missing part points: the place the part was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// The title (or the first line): for rules about the title.
+    Start,
+    /// The last line: for rules about the signature and date.
+    End,
+    /// The last level-1 heading: parts are expected among the top-level parts.
+    LastPart,
+}
+
+/// What a rule's condition reads decides where a missing part is expected.
+fn anchor(rule: &Rule) -> Anchor {
+    fn walk(e: &CExpr, found: &mut Vec<&'static str>) {
+        match &e.kind {
+            CKind::Member(obj, name) => {
+                if matches!(obj.kind, CKind::Global(Global::Report)) {
+                    found.push(name);
+                }
+                walk(obj, found);
+            }
+            CKind::List(items) | CKind::Call(_, items) => items.iter().for_each(|i| walk(i, found)),
+            CKind::Let(inner) => walk(inner, found),
+            CKind::Unary(_, x) => walk(x, found),
+            CKind::Binary(_, l, r) | CKind::Quant(_, _, l, r) => {
+                walk(l, found);
+                walk(r, found);
+            }
+            CKind::Lit(_) | CKind::Global(_) | CKind::Var(_) => {}
+        }
+    }
+    let mut members = Vec::new();
+    walk(&rule.assert.expr, &mut members);
+    if members.iter().any(|m| matches!(*m, "date" | "signer")) {
+        Anchor::End
+    } else if members
+        .iter()
+        .any(|m| matches!(*m, "title" | "doc_number" | "addressee"))
+    {
+        Anchor::Start
+    } else {
+        Anchor::LastPart
+    }
+}
+
+fn anchor_span(report: &Report, anchor: Anchor) -> Option<Span> {
+    let first_line = || {
+        (1..=report.lines.len())
+            .map(|l| report.lines.line_range(&report.original, l))
+            .find(|r| !report.original[r.clone()].trim().is_empty())
+            .map(|r| report.lines.span(&report.original, r.start, r.end))
+    };
+    match anchor {
+        Anchor::Start => report.title.as_ref().map(|t| t.span).or_else(first_line),
+        // The last character of the text: what is missing belongs after it.
+        Anchor::End => {
+            let text = report.original.trim_end();
+            let last = text.chars().next_back()?;
+            let start = text.len() - last.len_utf8();
+            Some(report.lines.span(&report.original, start, text.len()))
+        }
+        Anchor::LastPart => report
+            .sections
+            .iter()
+            .rev()
+            .find(|s| s.depth == 0)
+            .map(|s| s.heading_span)
+            .or_else(first_line),
+    }
+}
+
+/// The original text of a span, at most 200 characters.
+fn evidence_text(report: &Report, span: Span) -> String {
+    let text = report.original_text(span);
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// A rule's verdicts on a report as findings: a rule without `for` gives one finding; a `for`
+/// rule gives one per failing or unknown item, or a single pass when every item passes (or there
+/// are none), or a single not-applicable when `when` excluded every item.
+pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> Vec<Finding> {
+    let verdicts = evaluate(rule, ctx);
+    let make = |status: Status, v: Option<&Verdict>| {
+        let (reason, message) = match v.map(|v| &v.outcome) {
+            Some(Outcome::Unknown(why)) => (Some(why.clone()), v.and_then(|v| v.message.clone())),
+            _ => (None, v.and_then(|v| v.message.clone())),
+        };
+        let evidence = v.and_then(|v| v.evidence.first().copied());
+        let span = evidence.or_else(|| match status {
+            Status::Fail | Status::Unknown => anchor_span(report, anchor(rule)),
+            _ => None,
+        });
+        Finding {
+            rule: rule.id.clone(),
+            name: rule.name.clone(),
+            severity,
+            status,
+            message: message.unwrap_or_else(|| rule.title.clone()),
+            reason,
+            span,
+            evidence: span.map(|s| evidence_text(report, s)),
+            span_is_evidence: evidence.is_some(),
+            title: rule.title.clone(),
+            help: rule.help.clone(),
+            basis: rule.basis.clone(),
+            link: rule.link.clone(),
+        }
+    };
+    let status_of = |o: &Outcome| match o {
+        Outcome::Pass => Status::Pass,
+        Outcome::Fail => Status::Fail,
+        Outcome::Unknown(_) => Status::Unknown,
+        Outcome::NotApplicable => Status::NotApplicable,
+    };
+    if rule.for_each.is_none()
+        || verdicts.len() == 1 && matches!(verdicts[0].outcome, Outcome::Unknown(_))
+    {
+        return verdicts
+            .iter()
+            .map(|v| make(status_of(&v.outcome), Some(v)))
+            .collect();
+    }
+    let flagged: Vec<Finding> = verdicts
+        .iter()
+        .filter(|v| matches!(v.outcome, Outcome::Fail | Outcome::Unknown(_)))
+        .map(|v| make(status_of(&v.outcome), Some(v)))
+        .collect();
+    if !flagged.is_empty() {
+        return flagged;
+    }
+    let all_excluded =
+        !verdicts.is_empty() && verdicts.iter().all(|v| v.outcome == Outcome::NotApplicable);
+    vec![make(
+        if all_excluded {
+            Status::NotApplicable
+        } else {
+            Status::Pass
+        },
+        None,
+    )]
+}
+
+/// The status of a rule on a report, all its findings taken together: fail if any failed, else
+/// unknown if any was unknown, else pass (or not applicable).
+pub fn overall(findings: &[Finding]) -> Status {
+    let any = |s: Status| findings.iter().any(|f| f.status == s);
+    if any(Status::Fail) {
+        Status::Fail
+    } else if any(Status::Unknown) {
+        Status::Unknown
+    } else if any(Status::Pass) {
+        Status::Pass
+    } else {
+        Status::NotApplicable
+    }
+}
+
+/// Checks one report against rules; `setting` gives each rule's severity for this report
+/// (`None`: the rule is off).
+pub fn check_report(
+    path: &str,
+    report: &Report,
+    rules: &[Rule],
+    setting: impl Fn(&Rule) -> Option<Severity>,
+) -> ReportResult {
+    let ctx = Ctx::new(report);
+    let mut out = Vec::new();
+    for rule in rules {
+        if let Some(severity) = setting(rule) {
+            out.extend(findings(rule, severity, report, &ctx));
+        }
+    }
+    ReportResult {
+        path: path.to_string(),
+        findings: out,
     }
 }

@@ -222,9 +222,7 @@ impl Compiler<'_> {
             ExprKind::Decimal(d) => self.node(CKind::Lit(Value::Num(*d)), Type::Number, span),
             ExprKind::Percent(p) => self.node(CKind::Lit(Value::Percent(*p)), Type::Percent, span),
             ExprKind::Str(s) => {
-                // Literals are compared with normalised report text: normalise them alike.
-                let n = crate::report::normalize(s).text;
-                self.node(CKind::Lit(Value::Str(n.into())), Type::Str, span)
+                self.node(CKind::Lit(Value::Str(s.as_str().into())), Type::Str, span)
             }
             ExprKind::Bool(b) => self.node(CKind::Lit(Value::Bool(*b)), Type::Bool, span),
             ExprKind::Null => self.node(CKind::Lit(Value::Null("null".into())), Type::Null, span),
@@ -505,8 +503,12 @@ impl Compiler<'_> {
         span: &ExprSpan,
     ) -> CExpr {
         use BinaryOp::*;
-        let l = self.expr(lhs);
-        let r = self.expr(rhs);
+        let mut l = self.expr(lhs);
+        let mut r = self.expr(rhs);
+        if matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In) {
+            normalise_literals(&mut l);
+            normalise_literals(&mut r);
+        }
         let mismatch = |c: &mut Self, what: String| {
             c.errors.push(ExprError::new(
                 "expr::type_mismatch",
@@ -700,6 +702,16 @@ impl Compiler<'_> {
                 span,
             ),
         }
+    }
+}
+
+/// String literals compared with report text are normalised like it (`"張家港"` equals the
+/// normalised `张家港`); elsewhere (messages, defaults) they stay as written.
+fn normalise_literals(e: &mut CExpr) {
+    match &mut e.kind {
+        CKind::Lit(Value::Str(s)) => *s = crate::report::normalize(s).text.into(),
+        CKind::List(items) => items.iter_mut().for_each(normalise_literals),
+        _ => {}
     }
 }
 

@@ -203,12 +203,13 @@ pub static FUNCTIONS: &[Function] = &[
         name: "matches",
         params: &[("re", Param::Regex)],
         ret: || Type::list(Type::Match),
-        doc: "every match in the report's text, each with its place",
+        doc: "every match in the report's text, each with its place; with a capture group, the group's text (`/[\\p{Han}]([a-z]{3,})[\\p{Han}]/` gives the Latin word only)",
         example: "for: m in matches(/XX|某某|此处填写/)",
         call: |ctx, a| {
             let re = regex(&a[0]);
             let list: Vec<Val> = re
-                .find_iter(&ctx.text)
+                .captures_iter(&ctx.text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(0)))
                 .filter(|m| !m.is_empty())
                 .map(|m| Val::at(Value::Match(m.range()), ctx.report.span_of_norm(m.range())))
                 .collect();

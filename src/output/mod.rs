@@ -1,8 +1,14 @@
 //! Output stage: renderers, one file per format. Leaves of the pipeline: they read the model and
 //! write; nothing imports them but the CLI.
 
+pub mod github;
+pub mod human;
 pub mod inspect;
+pub mod json;
+pub mod jsonl;
+pub mod junit;
 pub mod rules;
+pub mod sarif;
 
 use std::io::Write;
 

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: the CLI run in-process, the seed reports, formats and bad input.
 
 mod bad_input;
+mod check;
 mod formats;
 mod language;
 mod rulebooks;

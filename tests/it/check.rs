@@ -1,0 +1,237 @@
+//! `reportlint check` with the built-in rulebook: the reviewed verdicts on the five seeds, what a
+//! new user's edits change, exit codes and output stability.
+
+use crate::{parse_bytes, root, run, seed_text};
+use reportlint::check::finding::Status;
+use reportlint::check::{check_report, overall};
+use reportlint::rulebook::{Rulebook, load_builtin};
+use std::collections::BTreeMap;
+
+fn builtin() -> Rulebook {
+    load_builtin("fzzf-annual").unwrap().unwrap()
+}
+
+/// The status of every built-in rule on a report text, `P`ass `F`ail `U`nknown `N`ot applicable.
+fn verdicts(name: &str, text: &str) -> String {
+    let book = builtin();
+    let report = parse_bytes(name, text.as_bytes());
+    let result = check_report(name, &report, &book.rules, |r| Some(r.severity));
+    book.rules
+        .iter()
+        .map(|rule| {
+            let mine: Vec<_> = result
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule.id)
+                .cloned()
+                .collect();
+            match overall(&mine) {
+                Status::Pass => 'P',
+                Status::Fail => 'F',
+                Status::Unknown => 'U',
+                Status::NotApplicable => 'N',
+            }
+        })
+        .collect()
+}
+
+/// Each verdict reviewed against the report's text:
+/// - 南丰: shortcomings without causes (FZ003), a court-appearance system but no rate (FZ006),
+///   `发挥发挥` (FZ013), no 突发事件/应急 (FZ015); signed by its 文号 and 印发 date (FZ009 passes).
+/// - 王鲍: no signature or date (FZ009 fails, FZ010 unknown); no digital-government words (FZ015).
+/// - 辛口: no trial held, said so (FZ006 passes); no signature or date (FZ009, FZ010 unknown);
+///   `work 提示` (FZ013); no 应急 or 数字 words (FZ015).
+/// - 辛庄: problems without causes (FZ003); rate 100 % (FZ006, FZ007 pass); FZ015 as 辛口.
+/// - 杨舍: no causes (FZ003), never mentions court appearance (FZ006), no title (FZ008),
+///   `苏公网安备` (FZ013); covers every outline area.
+const PINNED: [(&str, &str); 5] = [
+    //                            FZ 001 … 015
+    ("nanfeng-2020", "PPFPPFPPPPPPFPF"),
+    ("wangbao-2023", "PPPPPPPPFUPPPPF"),
+    ("xinkou-2023", "PPPPPPPPFUPPFPF"),
+    ("xinzhuang-2023", "PPFPPPPPPPPPPPF"),
+    ("yangshe-2023-traditional", "PPFPPFPFPPPPFPP"),
+];
+
+#[test]
+fn the_75_reviewed_verdicts() {
+    assert_eq!(PINNED.len() * 15, 75);
+    for (name, want) in PINNED {
+        assert_eq!(
+            verdicts(&format!("{name}.txt"), &seed_text(name)),
+            want,
+            "{name}"
+        );
+    }
+}
+
+/// (rule, status) pairs that differ between two texts.
+fn changes(name: &str, before: &str, after: &str) -> BTreeMap<String, (char, char)> {
+    let ids: Vec<String> = builtin().rules.iter().map(|r| r.id.clone()).collect();
+    let (b, a) = (verdicts(name, before), verdicts(name, after));
+    ids.into_iter()
+        .zip(b.chars().zip(a.chars()))
+        .filter(|(_, (x, y))| x != y)
+        .collect()
+}
+
+fn only(pairs: &[(&str, char, char)]) -> BTreeMap<String, (char, char)> {
+    pairs
+        .iter()
+        .map(|(r, b, a)| (r.to_string(), (*b, *a)))
+        .collect()
+}
+
+#[test]
+fn deleting_the_next_year_part_fails_only_the_next_year_rules() {
+    let text = seed_text("xinzhuang-2023");
+    let start = text.find("2024年，我镇将").unwrap();
+    let end = text.find("常熟市辛庄镇人民政府\n\n2024年2月29日").unwrap();
+    let edited = format!("{}{}", &text[..start], &text[end..]);
+    assert_eq!(
+        changes("a.txt", &text, &edited),
+        only(&[("FZ005", 'P', 'F'), ("FZ014", 'P', 'F')])
+    );
+}
+
+#[test]
+fn a_rate_of_85_percent_fails_fz007_at_the_figure() {
+    let text = seed_text("xinzhuang-2023");
+    let edited = text.replace("出庭率 100%", "出庭率 85%");
+    assert_ne!(edited, text);
+    assert_eq!(
+        changes("a.txt", &text, &edited),
+        only(&[("FZ007", 'P', 'F')])
+    );
+    let report = parse_bytes("a.txt", edited.as_bytes());
+    let result = check_report("a.txt", &report, &builtin().rules, |r| Some(r.severity));
+    let f = result.findings.iter().find(|f| f.rule == "FZ007").unwrap();
+    assert_eq!(f.evidence.as_deref(), Some("85%"));
+    assert_eq!(f.message, "行政机关负责人出庭率为85%，未达到100%");
+    assert!(f.span_is_evidence);
+}
+
+#[test]
+fn inserted_xx_fails_fz012_at_the_placeholder() {
+    let text = seed_text("xinzhuang-2023");
+    let edited = text.replace("另建成平墅村法律援助工作站", "另建成XX村法律援助工作站");
+    assert_ne!(edited, text);
+    assert_eq!(
+        changes("a.txt", &text, &edited),
+        only(&[("FZ012", 'P', 'F')])
+    );
+    let report = parse_bytes("a.txt", edited.as_bytes());
+    let result = check_report("a.txt", &report, &builtin().rules, |r| Some(r.severity));
+    let f = result.findings.iter().find(|f| f.rule == "FZ012").unwrap();
+    assert_eq!(f.evidence.as_deref(), Some("XX"));
+    let line = edited[..edited.find("XX").unwrap()].matches('\n').count() + 1;
+    assert_eq!(f.span.unwrap().line, line);
+}
+
+/// Simplified → traditional for a test: every traditional character fast2s maps to a simplified
+/// one, reversed (the smallest code point wins where several map to one).
+fn to_traditional(text: &str) -> String {
+    let mut back = std::collections::HashMap::new();
+    for cp in 0x4E00u32..=0x9FFF {
+        let t = char::from_u32(cp).unwrap();
+        let s = fast2s_convert(t);
+        if s != t {
+            back.entry(s).or_insert(t);
+        }
+    }
+    text.chars().map(|c| *back.get(&c).unwrap_or(&c)).collect()
+}
+
+fn fast2s_convert(c: char) -> char {
+    reportlint::report::normalize(&c.to_string())
+        .text
+        .chars()
+        .next()
+        .unwrap_or(c)
+}
+
+#[test]
+fn traditional_characters_change_nothing() {
+    for name in ["xinzhuang-2023", "xinkou-2023"] {
+        let text = seed_text(name);
+        let trad = to_traditional(&text);
+        let differing = text
+            .chars()
+            .zip(trad.chars())
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(
+            differing > 500,
+            "{name}: only {differing} characters converted"
+        );
+        assert_eq!(changes("a.txt", &text, &trad), BTreeMap::new(), "{name}");
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let r = run(&["check", "fixtures/reports"]);
+    assert_eq!(r.code, 1, "errors fail the run");
+    assert!(
+        r.stdout
+            .contains("checked 5 reports: 5 errors, 6 warnings, 6 infos, 2 unknowns"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["check", "--fail-on", "never", "fixtures/reports"]);
+    assert_eq!(r.code, 0);
+    let r = run(&["check", "fixtures/reports/xinzhuang-2023.txt"]);
+    assert_eq!(r.code, 0, "only warnings and infos: {}", r.stdout);
+    let r = run(&[
+        "check",
+        "--fail-on",
+        "warning",
+        "fixtures/reports/xinzhuang-2023.txt",
+    ]);
+    assert_eq!(r.code, 1);
+    let r = run(&[
+        "check",
+        "fixtures/reports/xinzhuang-2023.txt",
+        "/no/such.txt",
+    ]);
+    assert_eq!(
+        r.code, 2,
+        "an unreadable input makes it 2, after the others were checked"
+    );
+    assert!(r.stdout.contains("checked 1 report"));
+    let r = run(&[
+        "check",
+        "--rulebook",
+        "fixtures/rulebooks/invalid/arity.yaml",
+        "fixtures/reports",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`figure` takes 1 argument"));
+}
+
+#[test]
+fn output_is_the_same_on_every_run() {
+    let a = run(&["check", "--format", "jsonl", "fixtures/reports"]);
+    let b = run(&["check", "--format", "jsonl", "fixtures/reports"]);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a.stdout), strip(&b.stdout));
+}
+
+/// The human view of one seed, reviewed: windows of long CJK lines, labels on the evidence or
+/// on the last part, help with the legal basis, notes for unknowns, the summary.
+#[test]
+fn human_output_of_a_seed() {
+    let elapsed = regex::Regex::new(r"\(\d+\.\d+ s\)").unwrap();
+    for name in ["xinkou-2023", "nanfeng-2020"] {
+        let path = format!("fixtures/reports/{name}.txt");
+        let r = run(&["check", &path]);
+        let out = r.stdout.replace(&format!("{}/", root().display()), "");
+        let out = elapsed.replace(&out, "(… s)");
+        insta::assert_snapshot!(format!("check-{name}"), out);
+    }
+}
