@@ -20,6 +20,8 @@ measure() { # label, command…
   awk -v l="$label" -v b="$bytes" -v s="$secs" -v k="$kb" 'BEGIN {
     printf "%-28s %6.1f MB in %6.2f s = %6.1f MB/s, peak memory %6.1f MB\n", l, b/1048576, s, (s > 0 ? b/1048576/s : 0), k/1024 }'
 }
+measure "check (human)" target/release/reportlint check --fail-on never "$corpus"
+measure "check --format json" target/release/reportlint check --fail-on never --format json "$corpus"
 measure "inspect (human)" target/release/reportlint inspect "$corpus"
 measure "inspect --format json" target/release/reportlint inspect --format json "$corpus"
 # One 50 MB report on one line: peak memory of a single huge input.
@@ -29,5 +31,6 @@ cat fixtures/reports/*.txt | tr -d '\n' > "$big.unit"
 rm -f "$big.unit"
 bytes=$(stat -c %s "$big")
 measure "inspect one 50 MB line" target/release/reportlint inspect "$big"
+measure "check one 50 MB line" target/release/reportlint check --fail-on never --format json "$big"
 rm -f "$big"
 cargo bench --quiet --bench parse

@@ -114,6 +114,12 @@ enum RulesCommand {
     },
     /// Lists the functions and members of the expression language.
     Functions,
+    /// Prints the rule reference in Markdown (docs/rules/fzzf-annual.md is its output).
+    Doc {
+        /// The rulebook (default: the built-in one).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
     /// Runs every rule's `examples`: each `pass` example must pass and each `fail` one fail.
     Test {
         /// The rulebook (default: the built-in one).
@@ -171,6 +177,12 @@ where
     let result = match cli.command {
         Command::Check(args) => check(args, out, err, &diag),
         Command::Inspect(args) => inspect(args, out, err, &diag),
+        Command::Rules(RulesCommand::Doc { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => output::rules::markdown(out, &book).map(|_| EXIT_OK),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
         Command::Rules(RulesCommand::Test { file }) => {
             match load_rulebook(file.as_deref(), err, &diag) {
                 Ok(Some(book)) => rules_test(&book, out),
@@ -351,8 +363,9 @@ fn check(
     let collected = input::collect(&args.paths);
     let mut errors: Vec<InputError> = collected.errors;
     let human = args.format == CheckFormat::Human;
-    // Reports are parsed and checked in parallel; results come back in input order.
-    let checked: Vec<Result<(ReportResult, Option<String>), InputError>> = collected
+    // Reports are parsed, checked and (for people) rendered in parallel; results come back in
+    // input order, and no report's text outlives its own step.
+    let checked: Vec<Result<(ReportResult, Vec<u8>), InputError>> = collected
         .files
         .par_iter()
         .map(|(path, format)| {
@@ -362,19 +375,22 @@ fn check(
                 crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
                     Some(r.severity)
                 });
-            // The human view needs the text to show the lines; other formats do not.
-            Ok((result, human.then_some(report.original)))
+            let mut shown = Vec::new();
+            if human {
+                // Writing to memory cannot fail.
+                let _ = output::human::report(&mut shown, diag, &result, &report.original);
+            }
+            Ok((result, shown))
         })
         .collect();
     let mut summary = Summary::default();
     let mut results = Vec::new();
-    let mut texts = Vec::new();
     for c in checked {
         match c {
-            Ok((result, text)) => {
+            Ok((result, shown)) => {
+                out.write_all(&shown)?;
                 summary.add(&result);
                 results.push(result);
-                texts.push(text);
             }
             Err(e) => errors.push(e),
         }
@@ -383,9 +399,6 @@ fn check(
     summary.elapsed_ms = started.elapsed().as_millis();
     match args.format {
         CheckFormat::Human => {
-            for (result, text) in results.iter().zip(&texts) {
-                output::human::report(out, diag, result, text.as_deref().unwrap_or(""))?;
-            }
             for e in &errors {
                 diag.emit(err, e)?;
             }
@@ -471,18 +484,8 @@ fn inspect(
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
-    let forced = match args.encoding.as_deref() {
-        None => None,
-        Some(label) => match input::decode::encoding_for_label(label) {
-            Some(enc) => Some(enc),
-            None => {
-                writeln!(
-                    err,
-                    "reportlint: unknown encoding `{label}`; try utf-8, gb18030, gbk, big5, utf-16le or utf-16be"
-                )?;
-                return Ok(EXIT_ERROR);
-            }
-        },
+    let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
+        return Ok(EXIT_ERROR);
     };
     let collected = input::collect(&args.paths);
     let mut errors: Vec<InputError> = collected.errors;

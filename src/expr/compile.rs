@@ -63,6 +63,11 @@ const GLOBALS: &[(&str, Global)] = &[
     ("figures", Global::Figures),
 ];
 
+/// True for the names every expression has (`report`, `sections`, `paragraphs`, `figures`).
+pub fn is_global(name: &str) -> bool {
+    GLOBALS.iter().any(|(n, _)| *n == name)
+}
+
 impl Global {
     fn ty(self) -> Type {
         match self {
@@ -370,7 +375,7 @@ impl Compiler<'_> {
     }
 
     fn check_shadow(&mut self, var: &str, span: &ExprSpan) {
-        if GLOBALS.iter().any(|(n, _)| *n == var) || self.scope.has_let(var) {
+        if is_global(var) || self.scope.has_let(var) {
             self.errors.push(
                 ExprError::new(
                     "expr::shadowed_name",

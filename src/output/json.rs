@@ -1,5 +1,284 @@
-//! placeholder until the renderer lands
-use crate::check::finding::{ReportResult, Summary};
-pub fn render(w: &mut dyn std::io::Write, _r: &[ReportResult], s: &Summary) -> std::io::Result<()> {
-    writeln!(w, "{}", s.reports)
+//! Output stage: `reportlint check --format json` — every finding of every report, and the
+//! summary, as one pretty-printed JSON document.
+//!
+//! The field names are a stable interface, documented in `docs/check-json.md`; they are spelled
+//! out here rather than derived from the check stage's types so that renaming a field there
+//! cannot change the output. JSON Lines ([`super::jsonl`]) prints the same objects.
+
+use super::common::status_name;
+use crate::check::finding::{Finding, ReportResult, Summary};
+use crate::report::Span;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The version of the document's shape; raised on any incompatible change.
+pub const VERSION: u32 = 1;
+
+/// A span: byte offsets into the report's original text, 1-based lines and character columns.
+#[derive(Serialize)]
+pub(crate) struct SpanOut {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl From<Span> for SpanOut {
+    fn from(s: Span) -> Self {
+        SpanOut {
+            start: s.start,
+            end: s.end,
+            line: s.line,
+            column: s.column,
+            end_line: s.end_line,
+            end_column: s.end_column,
+        }
+    }
+}
+
+/// One finding, in the documented field order.
+#[derive(Serialize)]
+pub(crate) struct FindingOut<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    outcome: &'static str,
+    message: &'a str,
+    reason: Option<&'a str>,
+    span: Option<SpanOut>,
+    evidence: Option<&'a str>,
+    span_is_evidence: bool,
+    title: &'a str,
+    help: Option<&'a str>,
+    basis: Option<&'a str>,
+    link: Option<&'a str>,
+}
+
+impl<'a> From<&'a Finding> for FindingOut<'a> {
+    fn from(f: &'a Finding) -> Self {
+        FindingOut {
+            rule: &f.rule,
+            name: &f.name,
+            severity: f.severity.name(),
+            outcome: status_name(f.status),
+            message: &f.message,
+            reason: f.reason.as_deref(),
+            span: f.span.map(SpanOut::from),
+            evidence: f.evidence.as_deref(),
+            span_is_evidence: f.span_is_evidence,
+            title: &f.title,
+            help: f.help.as_deref(),
+            basis: f.basis.as_deref(),
+            link: f.link.as_deref(),
+        }
+    }
+}
+
+/// The totals of a run.
+#[derive(Serialize)]
+pub(crate) struct SummaryOut {
+    reports: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    unknowns: usize,
+    passes: usize,
+    unreadable: usize,
+    elapsed_ms: u128,
+}
+
+impl From<&Summary> for SummaryOut {
+    fn from(s: &Summary) -> Self {
+        SummaryOut {
+            reports: s.reports,
+            errors: s.errors,
+            warnings: s.warnings,
+            infos: s.infos,
+            unknowns: s.unknowns,
+            passes: s.passes,
+            unreadable: s.unreadable,
+            elapsed_ms: s.elapsed_ms,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReportOut<'a> {
+    path: &'a str,
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    reports: Vec<ReportOut<'a>>,
+    summary: SummaryOut,
+}
+
+/// Writes the whole run as one JSON document.
+pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) -> io::Result<()> {
+    let doc = Document {
+        version: VERSION,
+        reports: results
+            .iter()
+            .map(|r| ReportOut {
+                path: &r.path,
+                findings: r.findings.iter().map(FindingOut::from).collect(),
+            })
+            .collect(),
+        summary: SummaryOut::from(summary),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::common::fixture::{self, NASTY, PATH_2, PATH_CN};
+    use serde_json::{Value, json};
+
+    fn rendered() -> Value {
+        let (results, summary) = fixture::results();
+        let mut out = Vec::new();
+        render(&mut out, &results, &summary).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("}\n"), "one document and a newline");
+        assert!(text.contains("\n  \"reports\""), "pretty-printed");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    const FIELDS: [&str; 13] = [
+        "rule",
+        "name",
+        "severity",
+        "outcome",
+        "message",
+        "reason",
+        "span",
+        "evidence",
+        "span_is_evidence",
+        "title",
+        "help",
+        "basis",
+        "link",
+    ];
+
+    #[test]
+    fn document_has_version_reports_and_summary() {
+        let v = rendered();
+        assert_eq!(v["version"], 1);
+        let reports = v["reports"].as_array().unwrap();
+        assert_eq!(reports.len(), 2);
+        assert_eq!(reports[0]["path"], PATH_CN);
+        assert_eq!(reports[1]["path"], PATH_2);
+        assert_eq!(reports[0]["findings"].as_array().unwrap().len(), 8);
+        assert_eq!(
+            v["summary"],
+            json!({"reports": 2, "errors": 4, "warnings": 1, "infos": 1, "unknowns": 2,
+                   "passes": 2, "unreadable": 0, "elapsed_ms": 1234})
+        );
+    }
+
+    #[test]
+    fn every_finding_has_exactly_the_documented_fields() {
+        let v = rendered();
+        for r in v["reports"].as_array().unwrap() {
+            for f in r["findings"].as_array().unwrap() {
+                let keys: Vec<&str> = f.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+                let mut want = FIELDS.to_vec();
+                want.sort();
+                assert_eq!(keys, want);
+            }
+        }
+    }
+
+    #[test]
+    fn finding_values_round_trip() {
+        let v = rendered();
+        let f = &v["reports"][0]["findings"][1];
+        assert_eq!(f["rule"], "FZ002");
+        assert_eq!(f["name"], "leader-duty");
+        assert_eq!(f["severity"], "error");
+        assert_eq!(f["outcome"], "fail");
+        assert_eq!(f["message"], NASTY);
+        assert_eq!(f["reason"], Value::Null);
+        let span = fixture::span_of(fixture::TEXT_CN, "镇长张三未述法");
+        assert_eq!(
+            f["span"],
+            json!({"start": span.start, "end": span.end, "line": 3, "column": 12,
+                   "end_line": 3, "end_column": 19})
+        );
+        assert_eq!(f["evidence"], "镇长张三未述法");
+        assert_eq!(f["span_is_evidence"], true);
+        assert_eq!(
+            f["basis"],
+            "《法治政府建设与责任落实督察工作规定》第二十五条"
+        );
+
+        let statuses: Vec<&str> = v["reports"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["outcome"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "pass",
+                "fail",
+                "fail",
+                "fail",
+                "unknown",
+                "not_applicable",
+                "fail",
+                "fail"
+            ]
+        );
+        let unknown = &v["reports"][0]["findings"][4];
+        assert_eq!(unknown["severity"], "warning");
+        assert_eq!(unknown["span"], Value::Null);
+        assert_eq!(unknown["evidence"], Value::Null);
+        assert_eq!(
+            unknown["reason"],
+            "`signature.date` cannot be read: 落款无日期"
+        );
+        assert_eq!(v["reports"][0]["findings"][3]["severity"], "info");
+        assert_eq!(v["reports"][1]["findings"][2]["span_is_evidence"], false);
+    }
+
+    #[test]
+    fn docs_list_every_field() {
+        let docs = include_str!("../../docs/check-json.md");
+        for field in FIELDS {
+            assert!(
+                docs.contains(&format!("| `{field}` |")),
+                "{field} in docs/check-json.md"
+            );
+        }
+        let v = rendered();
+        for key in v["summary"].as_object().unwrap().keys() {
+            assert!(
+                docs.contains(&format!("`{key}`")),
+                "summary.{key} in docs/check-json.md"
+            );
+        }
+        for status in ["pass", "fail", "unknown", "not_applicable"] {
+            assert!(
+                docs.contains(&format!("| `{status}` |")),
+                "outcome {status} documented"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_run_is_a_valid_document() {
+        let mut out = Vec::new();
+        render(&mut out, &[], &Summary::default()).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["reports"], json!([]));
+        assert_eq!(v["summary"]["reports"], 0);
+    }
 }

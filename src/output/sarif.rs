@@ -1,5 +1,414 @@
-//! placeholder until the renderer lands
-use crate::check::finding::{ReportResult, Summary};
-pub fn render(w: &mut dyn std::io::Write, _r: &[ReportResult], s: &Summary) -> std::io::Result<()> {
-    writeln!(w, "{}", s.reports)
+//! Output stage: `reportlint check --format sarif` — one SARIF 2.1.0 log for code-scanning
+//! tools (GitHub code scanning, IDE viewers).
+//!
+//! One run; `tool.driver.rules` holds one reporting descriptor per distinct rule id, in the order
+//! rules first appear. Results are the failures (`kind: fail`, level error/warning/note) and the
+//! unknowns (`kind: review`, level `none`, the message giving the reason); passes and
+//! not-applicable findings are left out. Columns count characters, so the run declares
+//! `columnKind: unicodeCodePoints`; `byteOffset`/`byteLength` index the report's original bytes.
+//! Report paths become URI references (percent-encoded UTF-8, relative paths kept relative).
+
+use super::common::{http_uri, is_reported, path_to_uri, unknown_text, whole_evidence};
+use crate::check::finding::{Finding, ReportResult, Status, Summary};
+use crate::rulebook::Severity;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// The `$schema` of the log.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// SARIF's `level` for a failed rule of a severity.
+pub(crate) fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+// The objects of the log, in SARIF's names and in a readable order. Only what reportlint fills
+// in is modelled; absent optional properties are left out rather than written as null.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: [Invocation; 1],
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<Descriptor<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+/// A message or multiformat message string: plain text only.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: Cow<'a, str>,
+}
+
+fn text<'a>(s: impl Into<Cow<'a, str>>) -> Text<'a> {
+    Text { text: s.into() }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    kind: &'static str,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<'a>>,
+}
+
+/// The reporting descriptor of the rule of `f` (rule-level fields are the same on every finding).
+fn descriptor(f: &Finding) -> Descriptor<'_> {
+    Descriptor {
+        id: &f.rule,
+        name: &f.name,
+        short_description: text(&f.title),
+        full_description: f.basis.as_deref().map(text),
+        help: f.help.as_deref().map(text),
+        help_uri: f.link.as_deref().and_then(http_uri),
+        default_configuration: Configuration {
+            level: level(f.severity),
+        },
+    }
+}
+
+fn result<'a>(path: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+    let (kind, level, message) = match f.status {
+        Status::Unknown => ("review", "none", text(unknown_text(f))),
+        _ => ("fail", level(f.severity), text(&f.message)),
+    };
+    let region = f.span.map(|s| Region {
+        start_line: s.line,
+        start_column: s.column,
+        end_line: s.end_line,
+        end_column: s.end_column,
+        byte_offset: s.start,
+        byte_length: s.end - s.start,
+        snippet: whole_evidence(f).map(text),
+    });
+    SarifResult {
+        rule_id: &f.rule,
+        rule_index,
+        kind,
+        level,
+        message,
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: path_to_uri(path),
+                },
+                region,
+            },
+        }],
+    }
+}
+
+/// Writes the run as one SARIF log.
+pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -> io::Result<()> {
+    let mut rules = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut sarif_results = Vec::new();
+    for r in results {
+        for f in &r.findings {
+            let i = *index.entry(&f.rule).or_insert_with(|| {
+                rules.push(descriptor(f));
+                rules.len() - 1
+            });
+            if is_reported(f) {
+                sarif_results.push(result(&r.path, f, i));
+            }
+        }
+    }
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "reportlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
+            column_kind: "unicodeCodePoints",
+            results: sarif_results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *w, &log)?;
+    w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::common::fixture::{self, NASTY, PATH_CN, percent_decode};
+    use serde_json::{Value, json};
+
+    /// The official OASIS schema (errata 01), vendored: validation never touches the network.
+    const SCHEMA: &str = include_str!("../../tests/data/sarif-schema-2.1.0.json");
+
+    fn rendered() -> Value {
+        let (results, summary) = fixture::results();
+        let mut out = Vec::new();
+        render(&mut out, &results, &summary).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    /// Validates against the vendored schema, with `format` (`uri`, `uri-reference`) asserted.
+    fn validate(log: &Value) -> Result<(), String> {
+        let schema: Value = serde_json::from_str(SCHEMA).unwrap();
+        let id = schema["id"].as_str().unwrap().to_string();
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler.enable_format_assertions();
+        // Registered under its own id, so nothing is ever loaded; boon has no http loader anyway.
+        compiler.add_resource(&id, schema).unwrap();
+        let index = compiler.compile(&id, &mut schemas).unwrap();
+        schemas.validate(log, index).map_err(|e| format!("{e:#}"))
+    }
+
+    #[test]
+    fn log_validates_against_the_official_schema() {
+        let log = rendered();
+        if let Err(e) = validate(&log) {
+            panic!("SARIF log is invalid:\n{e}\n{log:#}");
+        }
+        let empty = {
+            let mut out = Vec::new();
+            render(&mut out, &[], &Summary::default()).unwrap();
+            serde_json::from_slice(&out).unwrap()
+        };
+        validate(&empty).unwrap();
+    }
+
+    #[test]
+    fn validator_rejects_what_the_schema_forbids() {
+        let mut log = rendered();
+        log["runs"][0]["results"][0]["kind"] = json!("unknown");
+        assert!(validate(&log).is_err(), "kind outside the enum");
+        let mut log = rendered();
+        let location = &mut log["runs"][0]["results"][0]["locations"][0];
+        location["physicalLocation"]["artifactLocation"]["uri"] = json!(PATH_CN);
+        assert!(
+            validate(&log).is_err(),
+            "a raw path with a space is no URI reference"
+        );
+        let mut log = rendered();
+        log["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = json!("docs/rules.md");
+        assert!(validate(&log).is_err(), "helpUri must be absolute");
+    }
+
+    #[test]
+    fn header_and_run() {
+        let log = rendered();
+        assert_eq!(log["$schema"], SCHEMA_URI);
+        assert_eq!(log["version"], "2.1.0");
+        let runs = log["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 1);
+        let run = &runs[0];
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(run["invocations"], json!([{ "executionSuccessful": true }]));
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "reportlint");
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+        assert!(driver.get("informationUri").is_none());
+    }
+
+    #[test]
+    fn one_descriptor_per_rule_and_matching_indices() {
+        let log = rendered();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(
+            ids,
+            [
+                "FZ001", "FZ002", "FZ003", "FZ004", "FZ005", "FZ006", "FZ007"
+            ]
+        );
+        for r in log["runs"][0]["results"].as_array().unwrap() {
+            let i = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[i]["id"], r["ruleId"]);
+        }
+        let fz002 = &rules[1];
+        assert_eq!(fz002["name"], "leader-duty");
+        assert_eq!(fz002["shortDescription"]["text"], "leader-duty 标题");
+        assert_eq!(
+            fz002["fullDescription"]["text"],
+            "《法治政府建设与责任落实督察工作规定》第二十五条"
+        );
+        assert_eq!(fz002["help"]["text"], "写明主要负责人述法情况");
+        assert_eq!(fz002["defaultConfiguration"]["level"], "error");
+        assert_eq!(
+            fz002["helpUri"],
+            "https://www.gov.cn/zhengce/%E6%B3%95%E6%B2%BB%20%E7%9D%A3%E5%AF%9F.htm"
+        );
+        // A link that is not http(s) gives no helpUri; no basis, no fullDescription.
+        assert!(rules[2].get("helpUri").is_none());
+        assert!(rules[2].get("fullDescription").is_none());
+        assert_eq!(rules[2]["defaultConfiguration"]["level"], "warning");
+        assert_eq!(rules[3]["defaultConfiguration"]["level"], "note");
+    }
+
+    #[test]
+    fn results_are_failures_and_unknowns_only() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let got: Vec<(&str, &str, &str)> = results
+            .iter()
+            .map(|r| {
+                (
+                    r["ruleId"].as_str().unwrap(),
+                    r["kind"].as_str().unwrap(),
+                    r["level"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("FZ002", "fail", "error"),
+                ("FZ003", "fail", "warning"),
+                ("FZ004", "fail", "note"),
+                ("FZ005", "review", "none"),
+                ("FZ007", "fail", "error"),
+                ("FZ007", "fail", "error"),
+                ("FZ002", "fail", "error"),
+                ("FZ005", "review", "none"),
+            ]
+        );
+        assert_eq!(results[0]["message"]["text"], NASTY);
+        assert_eq!(
+            results[3]["message"]["text"],
+            "unknown: `signature.date` cannot be read: 落款无日期"
+        );
+    }
+
+    #[test]
+    fn region_is_the_span() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let span = fixture::span_of(fixture::TEXT_CN, "镇长张三未述法");
+        let region = &results[0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(
+            *region,
+            json!({
+                "startLine": 3, "startColumn": 12, "endLine": 3, "endColumn": 19,
+                "byteOffset": span.start, "byteLength": span.end - span.start,
+                "snippet": { "text": "镇长张三未述法" },
+            })
+        );
+        // A span over a line break.
+        let region = &results[7]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(region["startLine"], 1);
+        assert_eq!(region["endLine"], 2);
+        assert_eq!(region["endColumn"], 3);
+        assert_eq!(region["snippet"]["text"], "\n主要");
+        // No span: the artifact only.
+        let physical = &results[1]["locations"][0]["physicalLocation"];
+        assert!(physical.get("region").is_none());
+        assert_eq!(physical["artifactLocation"]["uri"], path_to_uri(PATH_CN));
+    }
+
+    #[test]
+    fn chinese_path_is_percent_encoded_and_round_trips() {
+        let log = rendered();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri, "%E8%BE%9B%E5%BA%84%E9%95%87%202023.txt");
+        assert!(uri.is_ascii() && !uri.contains(' '));
+        assert_eq!(percent_decode(uri), PATH_CN);
+        let uri2 = results[6]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri2, "reports/wuqing.txt");
+    }
 }

@@ -76,6 +76,8 @@ pub struct Rule {
     pub id: String,
     pub name: String,
     pub title: String,
+    /// Why the rule matters.
+    pub why: Option<String>,
     pub severity: Severity,
     pub basis: Option<String>,
     pub help: Option<String>,
@@ -173,8 +175,7 @@ pub fn load(
             ));
             continue;
         }
-        if crate::expr::library::function(&name.value).is_some()
-            || ["report", "sections", "paragraphs", "figures"].contains(&name.value.as_str())
+        if crate::expr::library::function(&name.value).is_some() || compile::is_global(&name.value)
         {
             errors.push(RulebookError::new(
                 "rulebook::let_name",
@@ -462,6 +463,7 @@ fn compile_rule(
         id: raw.id.value.clone(),
         name: raw.name.value.clone(),
         title: raw.title.value.clone(),
+        why: text(&raw.why),
         severity,
         basis: text(&raw.basis),
         help: text(&raw.help),

@@ -50,6 +50,8 @@ pub struct RawRule {
     /// kebab-case, e.g. `next-year-plan`
     pub name: Spanned<String>,
     pub title: Spanned<String>,
+    /// Why the rule matters (documentation).
+    pub why: Option<Spanned<String>>,
     /// `error`, `warning` or `info` (checked by `yaml::check_structure`).
     pub severity: Spanned<String>,
     /// The legal or policy basis of the rule.

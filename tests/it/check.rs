@@ -235,3 +235,48 @@ fn human_output_of_a_seed() {
         insta::assert_snapshot!(format!("check-{name}"), out);
     }
 }
+
+/// The SARIF of a real run validates against the official SARIF 2.1.0 schema.
+#[test]
+fn sarif_of_the_seeds_is_valid() {
+    let r = run(&["check", "--format", "sarif", "fixtures/reports"]);
+    assert_eq!(r.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let id = schema["id"].as_str().unwrap().to_string();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    compiler.add_resource(&id, schema).unwrap();
+    let index = compiler.compile(&id, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(&log, index) {
+        panic!("invalid SARIF: {e:#}");
+    }
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    // 17 failures and 2 unknowns on the seeds.
+    assert_eq!(results.len(), 19);
+    assert_eq!(results.iter().filter(|r| r["kind"] == "review").count(), 2);
+}
+
+#[test]
+fn junit_and_github_cover_every_report_and_failure() {
+    let r = run(&["check", "--format", "junit", "fixtures/reports"]);
+    assert!(
+        r.stdout.contains(
+            r#"<testsuites name="reportlint" tests="77" failures="17" errors="0" skipped="2""#
+        ),
+        "{}",
+        &r.stdout[..300]
+    );
+    assert_eq!(r.stdout.matches("<testsuite ").count(), 5);
+    let r = run(&["check", "--format", "github", "fixtures/reports"]);
+    let commands = r.stdout.lines().filter(|l| l.starts_with("::")).count();
+    assert_eq!(commands, 19);
+    assert!(
+        r.stdout
+            .contains("::error file=fixtures/reports/yangshe-2023-traditional.txt,line=1,col=1"),
+        "{}",
+        r.stdout
+    );
+}

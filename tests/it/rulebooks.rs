@@ -115,3 +115,55 @@ fn functions_are_documented_in_one_table() {
     }
     assert!(r.stdout.contains("figure(re: regex) -> figure"));
 }
+
+#[test]
+fn every_builtin_rule_example_behaves_as_labelled() {
+    let r = run(&["rules", "test"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.ends_with("33 passed, 0 failed\n"), "{}", r.stdout);
+    let book = reportlint::rulebook::load_builtin("fzzf-annual")
+        .unwrap()
+        .unwrap();
+    for rule in &book.rules {
+        assert!(
+            rule.basis.is_some() && rule.help.is_some(),
+            "{} needs basis and help",
+            rule.id
+        );
+        assert!(
+            !rule.examples_pass.is_empty() && !rule.examples_fail.is_empty(),
+            "{} needs a passing and a failing example",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn a_wrong_example_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.yaml");
+    std::fs::write(
+        &path,
+        "rulebook: t\nrules:\n  - id: T001\n    name: next-year\n    title: t\n    severity: error\n    assert: has_section(/下一年度/)\n    examples:\n      pass: [\"一、主要举措\\n正文。\"]\n",
+    )
+    .unwrap();
+    let r = run(&["rules", "test", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("FAILED  T001 example pass 1: the rule gave Fail"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// docs/rules/fzzf-annual.md is generated from the rulebook: it must not drift.
+#[test]
+fn the_rule_reference_is_up_to_date() {
+    let r = run(&["rules", "doc"]);
+    let committed = std::fs::read_to_string(root().join("docs/rules/fzzf-annual.md")).unwrap();
+    assert!(
+        r.stdout == committed,
+        "docs/rules/fzzf-annual.md is stale: run `cargo run -- rules doc > docs/rules/fzzf-annual.md`"
+    );
+}
