@@ -65,6 +65,10 @@ struct CheckArgs {
     /// Rulebook files to use instead of the configured ones (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
+    /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
+    /// directory or the nearest parent).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
@@ -333,18 +337,56 @@ fn check(
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
         return Ok(EXIT_ERROR);
     };
-    // Rulebooks: named on the command line, else the built-in one.
+    let config = match args.config.clone().or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::config::Config::discover(&d))
+    }) {
+        None => crate::config::Config::default(),
+        Some(path) => match crate::config::Config::load(&path) {
+            Ok(c) => c,
+            Err(errors) => {
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+    // Rulebooks: named on the command line, else those of the configuration.
     let mut books = Vec::new();
     let mut broken = false;
-    let sources: Vec<Option<&std::path::Path>> = if args.rulebook.is_empty() {
-        vec![None]
+    let refs: Vec<crate::config::RulebookRef> = if args.rulebook.is_empty() {
+        config.rulebooks.clone()
     } else {
-        args.rulebook.iter().map(|p| Some(p.as_path())).collect()
+        args.rulebook
+            .iter()
+            .cloned()
+            .map(crate::config::RulebookRef::File)
+            .collect()
     };
-    for src in sources {
-        match load_rulebook(src, err, diag)? {
-            Some(book) => books.push(book),
-            None => broken = true,
+    for r in &refs {
+        let loaded = match r {
+            crate::config::RulebookRef::File(p) => crate::rulebook::load_file(p),
+            crate::config::RulebookRef::Builtin(name) => {
+                match crate::rulebook::load_builtin(name) {
+                    Some(l) => l,
+                    None => {
+                        writeln!(err, "reportlint: there is no built-in rulebook `{name}`")?;
+                        broken = true;
+                        continue;
+                    }
+                }
+            }
+        };
+        match loaded {
+            Ok(book) => books.push(book),
+            Err(errors) => {
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                broken = true;
+            }
         }
     }
     if broken {
@@ -359,8 +401,29 @@ fn check(
             }
         }
     }
+    // Rule ids the configuration names must exist.
+    let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let unknown: Vec<_> = config
+        .named_rules()
+        .into_iter()
+        .filter(|(id, _)| !known.contains(&id.as_str()))
+        .collect();
+    for (id, span) in &unknown {
+        diag.emit(
+            err,
+            &crate::config::unknown_rule_error(&config, id, span.clone(), &known),
+        )?;
+    }
+    if !unknown.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
 
-    let collected = input::collect(&args.paths);
+    let mut collected = input::collect(&args.paths);
+    // Files named on the command line are always checked; files found in directories go
+    // through the configuration's include and exclude globs.
+    collected
+        .files
+        .retain(|(path, _)| args.paths.contains(path) || config.includes(path));
     let mut errors: Vec<InputError> = collected.errors;
     let human = args.format == CheckFormat::Human;
     // Reports are parsed, checked and (for people) rendered in parallel; results come back in
@@ -373,7 +436,7 @@ fn check(
             let report = crate::report::parse(source.text, &source.heading_hints);
             let result =
                 crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
-                    Some(r.severity)
+                    config.setting(path, &r.id, r.severity)
                 });
             let mut shown = Vec::new();
             if human {

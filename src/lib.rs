@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod expr;
 pub mod input;
 pub mod output;

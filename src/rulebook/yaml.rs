@@ -319,7 +319,7 @@ pub fn value_map(file: &SourceFile, value: &Spanned<String>) -> ValueMap {
 /// serde-saphyr options shared by both passes. Rulebooks are small hand-written files, so the
 /// budget is far below serde-saphyr's (already safe) defaults: an alias bomb or a runaway
 /// nesting is refused after a bounded amount of work.
-fn options(duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Options {
+pub(crate) fn options(duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_events: 500_000,
@@ -343,7 +343,7 @@ fn options(duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Options {
 }
 
 /// A serde-saphyr error as a rulebook diagnostic.
-fn saphyr_error(file: &SourceFile, err: &serde_saphyr::Error) -> RulebookError {
+pub(crate) fn saphyr_error(file: &SourceFile, err: &serde_saphyr::Error) -> RulebookError {
     use serde_saphyr::Error as E;
 
     let text: &str = &file.text;
@@ -513,10 +513,10 @@ fn syntax_help(msg: &str) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------------
 
 /// A YAML node with where it is written.
-type Node = Spanned<Kind>;
+pub(crate) type Node = Spanned<Kind>;
 
 #[derive(Debug)]
-enum Kind {
+pub(crate) enum Kind {
     Null,
     /// `text` is the string for string scalars; numbers and booleans are read from the source.
     Scalar {
@@ -1099,7 +1099,7 @@ impl<'a> Checker<'a> {
 }
 
 /// "a list", "a number", … for messages.
-fn found(node: &Node) -> &'static str {
+pub(crate) fn found(node: &Node) -> &'static str {
     match node.value {
         Kind::Null => "nothing",
         Kind::Scalar { what, .. } => what,
@@ -1133,7 +1133,7 @@ fn unknown_key_help(name: &str, level: Level) -> String {
     })
 }
 
-fn backticked(items: &[&str]) -> String {
+pub(crate) fn backticked(items: &[&str]) -> String {
     items
         .iter()
         .map(|s| format!("`{s}`"))
@@ -1214,7 +1214,7 @@ fn to_kebab(s: &str) -> Option<String> {
 }
 
 /// What to suggest for a misspelt severity.
-fn severity_suggestion(s: &str) -> Option<&'static str> {
+pub(crate) fn severity_suggestion(s: &str) -> Option<&'static str> {
     let lower = s.trim().to_lowercase();
     match lower.as_str() {
         "error" | "err" | "e" | "fatal" | "critical" | "high" | "错误" | "严重" => {
@@ -1301,7 +1301,7 @@ fn nth_char(text: &str, from: usize, n: u64) -> Option<usize> {
 
 /// An empty range widened to the character at it (unless that is a line break), so the
 /// caret has something to sit under.
-fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
+pub(crate) fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
     if !r.is_empty() {
         return r;
     }
@@ -1312,7 +1312,7 @@ fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// From `start` to the end of its line, trailing blanks excluded.
-fn head_line(text: &str, start: usize) -> Range<usize> {
+pub(crate) fn head_line(text: &str, start: usize) -> Range<usize> {
     let start = start.min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let end = start + text[start..end].trim_end().len();

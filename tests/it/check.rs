@@ -280,3 +280,81 @@ fn junit_and_github_cover_every_report_and_failure() {
         r.stdout
     );
 }
+
+/// A configuration turns rules off, changes severities, and leaves out excluded files found in
+/// directories (a file named on the command line is always checked).
+#[test]
+fn configuration_overrides_and_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("drafts")).unwrap();
+    std::fs::write(p.join("nanfeng.txt"), seed_text("nanfeng-2020")).unwrap();
+    std::fs::write(p.join("drafts/xinkou.txt"), seed_text("xinkou-2023")).unwrap();
+    let config = p.join("reportlint.yaml");
+    std::fs::write(
+        &config,
+        "rulebooks: [builtin:fzzf-annual]\nexclude: [\"drafts/**\"]\nrules:\n  FZ015: off\n  FZ006: warning\n",
+    )
+    .unwrap();
+    let cfg = config.to_str().unwrap();
+    let r = run(&[
+        "check",
+        "--config",
+        cfg,
+        "--format",
+        "jsonl",
+        p.to_str().unwrap(),
+    ]);
+    assert!(!r.stdout.contains("xinkou"), "drafts are excluded");
+    assert!(!r.stdout.contains("\"rule\":\"FZ015\""), "FZ015 is off");
+    let fz006 = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("\"rule\":\"FZ006\""))
+        .unwrap();
+    assert!(fz006.contains("\"severity\":\"warning\""), "{fz006}");
+    // 南丰's remaining error-level failures: none, FZ006 became a warning.
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Named explicitly, an excluded file is checked.
+    let named = p.join("drafts/xinkou.txt");
+    let r = run(&[
+        "check",
+        "--config",
+        cfg,
+        "--format",
+        "jsonl",
+        named.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains("xinkou"));
+}
+
+#[test]
+fn configuration_errors_are_reported_like_rulebook_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("reportlint.yaml");
+    std::fs::write(&config, "rules:\n  FZ051: off\n").unwrap();
+    let r = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        "fixtures/reports",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("FZ051"), "{}", r.stderr);
+    assert!(r.stderr.contains("× unknown rule `FZ051`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("reportlint.yaml:2:3]"),
+        "labelled at the id: {}",
+        r.stderr
+    );
+    std::fs::write(&config, "exclud: [\"drafts/**\"]\n").unwrap();
+    let r = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        "fixtures/reports",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `exclude`?"), "{}", r.stderr);
+    assert!(r.stderr.contains("reportlint.yaml:1:1]"), "{}", r.stderr);
+}
