@@ -5,6 +5,8 @@
 //! that cannot be decided gives the outcome **unknown** with its reason — never a pass.
 //! Hands on: [`Verdict`]s, which renderers turn into findings.
 
+pub mod finding;
+
 use crate::expr::eval::eval;
 use crate::expr::library::Ctx;
 use crate::expr::value::{Val, Value};
@@ -157,8 +159,6 @@ pub fn display(v: &Val, report: &Report) -> String {
         Value::Match(r) => report.normalized.text[r.clone()].to_string(),
     }
 }
-
-pub mod finding;
 
 use crate::expr::compile::{CExpr, CKind, Global};
 use crate::rulebook::Severity;

@@ -90,7 +90,10 @@ pub struct RulebookError {
     code: &'static str,
     message: String,
     src: CharColumns,
+    /// The labelled bytes of the file.
     span: Range<usize>,
+    /// The label's range in `src` (which is a window of the line when the line is long).
+    shown: Range<usize>,
     label: String,
     help: Option<String>,
 }
@@ -107,11 +110,14 @@ impl RulebookError {
         span: Range<usize>,
         label: impl Into<String>,
     ) -> Self {
+        let span = clamp_span(&src.text, span);
+        let (source, shown) = CharColumns::around(&src.name, &src.text, span.clone());
         RulebookError {
             code,
             message: message.into(),
-            src: src.named_source(),
-            span: clamp_span(&src.text, span),
+            src: source,
+            span,
+            shown,
             label: label.into(),
             help: None,
         }
@@ -125,6 +131,7 @@ impl RulebookError {
             message: format!("cannot read rulebook {name}: {message}"),
             src: CharColumns::new(&name, Arc::from("")),
             span: 0..0,
+            shown: 0..0,
             label: String::new(),
             help: None,
         }
@@ -198,7 +205,7 @@ impl Diagnostic for RulebookError {
         if self.label.is_empty() {
             return None;
         }
-        let span = LabeledSpan::new_with_span(Some(self.label.clone()), self.span.clone());
+        let span = LabeledSpan::new_with_span(Some(self.label.clone()), self.shown.clone());
         Some(Box::new(std::iter::once(span)))
     }
 }

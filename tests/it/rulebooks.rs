@@ -167,3 +167,24 @@ fn the_rule_reference_is_up_to_date() {
         "docs/rules/fzzf-annual.md is stale: run `cargo run -- rules doc > docs/rules/fzzf-annual.md`"
     );
 }
+
+/// 100 000 nested parentheses: a clear error, no stack overflow.
+#[test]
+fn a_hundred_thousand_parentheses_are_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.yaml");
+    let deep = format!("{}true{}", "(".repeat(100_000), ")".repeat(100_000));
+    std::fs::write(
+        &path,
+        format!("rulebook: deep\nrules:\n  - id: D001\n    name: deep\n    title: t\n    severity: info\n    assert: {deep}\n"),
+    )
+    .unwrap();
+    let r = run(&["rules", "validate", path.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("expr::syntax"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(500)]
+    );
+    assert!(r.stderr.contains("1 error"));
+}
