@@ -1,0 +1,126 @@
+//! Property tests over the whole parser: any report-like text gives a model whose spans are
+//! valid byte ranges of the original on character boundaries, whose heading tree is well formed,
+//! and whose checks finish with a verdict for every rule.
+
+use proptest::prelude::*;
+use reportlint::check::{check_report, overall};
+use reportlint::report::parse;
+
+fn report_like() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "一、",
+        "（一）",
+        "(二)",
+        "1.",
+        "2、",
+        "（1）",
+        "一是",
+        "二是",
+        "三是",
+        "。",
+        "，",
+        "：",
+        "；",
+        "\n",
+        "\n\n",
+        " ",
+        "\u{3000}",
+        "法治政府建设",
+        "情况报告",
+        "2023年",
+        "2024年2月29日",
+        "二〇二四年二月二十九日",
+        "出庭率",
+        "100%",
+        "１００％",
+        "85%",
+        "18件",
+        "两万余人次",
+        "1767 起",
+        "46.9531 万元",
+        "某镇人民政府",
+        "辛政呈〔2024〕1号",
+        "常熟市人民政府：",
+        "抄送：",
+        "印发",
+        "（此件公开发布）",
+        "苏公网安备",
+        "下一年度",
+        "存在的不足",
+        "原因",
+        "第一责任人",
+        "XX",
+        "work",
+        "發揮發揮",
+        "楊舍鎮",
+        "#",
+        "**",
+        "\r\n",
+        "\u{200B}",
+        "a",
+        "9",
+        "十一、",
+    ]);
+    prop::collection::vec(pieces, 0..80).prop_map(|v| v.concat())
+}
+
+fn spans(v: &serde_json::Value, out: &mut Vec<(usize, usize)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let (Some(s), Some(e), Some(_)) = (m.get("start"), m.get("end"), m.get("line")) {
+                out.push((s.as_u64().unwrap() as usize, e.as_u64().unwrap() as usize));
+            }
+            m.values().for_each(|v| spans(v, out));
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| spans(v, out)),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn every_model_is_well_formed(text in report_like()) {
+        let r = parse(text.clone(), &[]);
+        let mut all = Vec::new();
+        spans(&serde_json::to_value(&r).unwrap(), &mut all);
+        for (s, e) in all {
+            prop_assert!(s <= e && e <= text.len(), "{s}..{e} of {}", text.len());
+            prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+        }
+        for (i, s) in r.sections.iter().enumerate() {
+            if let Some(p) = s.parent {
+                prop_assert!(p < i, "a parent comes first");
+                prop_assert!(r.sections[p].level < s.level);
+                prop_assert_eq!(s.depth, r.sections[p].depth + 1);
+            }
+            prop_assert!(s.span.start <= s.heading_span.start && s.heading_span.end <= s.span.end.max(s.heading_span.end));
+        }
+        for p in &r.paragraphs {
+            let mut last = 0;
+            for it in &p.items {
+                prop_assert!(it.span.start >= p.span.start && it.span.end <= p.span.end);
+                prop_assert!(it.span.start >= last, "items in order");
+                last = it.span.start;
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_gives_a_verdict(text in report_like()) {
+        let book = reportlint::rulebook::load_builtin("fzzf-annual").unwrap().unwrap();
+        let r = parse(text, &[]);
+        let result = check_report("p.txt", &r, &book.rules, |rule| Some(rule.severity));
+        for rule in &book.rules {
+            let mine: Vec<_> = result.findings.iter().filter(|f| f.rule == rule.id).cloned().collect();
+            prop_assert!(!mine.is_empty(), "{} gave no finding", rule.id);
+            let _ = overall(&mine);
+            for f in &mine {
+                if let Some(s) = f.span {
+                    prop_assert!(s.end <= r.original.len() && r.original.is_char_boundary(s.start));
+                }
+            }
+        }
+    }
+}
