@@ -1,0 +1,237 @@
+//! `reportlint check`: every report against every rule, findings in input order.
+
+use super::forced_encoding;
+use crate::input::{self, InputError};
+use crate::output;
+use crate::{EXIT_ERROR, EXIT_OK};
+use clap::ValueEnum;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct CheckArgs {
+    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+    /// The lowest severity of a failed rule that makes the run fail (exit status 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Rulebook files to use instead of the configured ones (repeatable).
+    #[arg(long, value_name = "FILE")]
+    rulebook: Vec<PathBuf>,
+    /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
+    /// directory or the nearest parent).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Decode every file with this encoding instead of detecting it.
+    #[arg(long, value_name = "ENCODING")]
+    encoding: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Jsonl,
+    Sarif,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<crate::rulebook::Severity> {
+        use crate::rulebook::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// `check`: every report against every rule; findings in input order whatever the parallelism.
+pub(super) fn check(
+    args: CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<u8> {
+    use crate::check::finding::{ReportResult, Status, Summary};
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let config = match args.config.clone().or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::config::Config::discover(&d))
+    }) {
+        None => crate::config::Config::default(),
+        Some(path) => match crate::config::Config::load(&path) {
+            Ok(c) => c,
+            Err(errors) => {
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+    // Rulebooks: named on the command line, else those of the configuration.
+    let mut books = Vec::new();
+    let mut broken = false;
+    let refs: Vec<crate::config::RulebookRef> = if args.rulebook.is_empty() {
+        config.rulebooks.clone()
+    } else {
+        args.rulebook
+            .iter()
+            .cloned()
+            .map(crate::config::RulebookRef::File)
+            .collect()
+    };
+    for r in &refs {
+        let loaded = match r {
+            crate::config::RulebookRef::File(p) => crate::rulebook::load_file(p),
+            crate::config::RulebookRef::Builtin(name) => {
+                match crate::rulebook::load_builtin(name) {
+                    Some(l) => l,
+                    None => {
+                        writeln!(err, "reportlint: there is no built-in rulebook `{name}`")?;
+                        broken = true;
+                        continue;
+                    }
+                }
+            }
+        };
+        match loaded {
+            Ok(book) => books.push(book),
+            Err(errors) => {
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                broken = true;
+            }
+        }
+    }
+    if broken {
+        return Ok(EXIT_ERROR);
+    }
+    let mut rules: Vec<crate::rulebook::Rule> = Vec::new();
+    for book in books {
+        for rule in book.rules {
+            match rules.iter().position(|r| r.id == rule.id) {
+                Some(i) => rules[i] = rule,
+                None => rules.push(rule),
+            }
+        }
+    }
+    // Rule ids the configuration names must exist.
+    let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let unknown: Vec<_> = config
+        .named_rules()
+        .into_iter()
+        .filter(|(id, _)| !known.contains(&id.as_str()))
+        .collect();
+    for (id, span) in &unknown {
+        diag.emit(
+            err,
+            &crate::config::unknown_rule_error(&config, id, span.clone(), &known),
+        )?;
+    }
+    if !unknown.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+
+    let mut collected = input::collect(&args.paths);
+    // Files named on the command line are always checked; files found in directories go
+    // through the configuration's include and exclude globs.
+    collected
+        .files
+        .retain(|(path, _)| args.paths.contains(path) || config.includes(path));
+    let mut errors: Vec<InputError> = collected.errors;
+    let human = args.format == CheckFormat::Human;
+    // Reports are parsed, checked and (for people) rendered in parallel; results come back in
+    // input order, and no report's text outlives its own step.
+    let checked: Vec<Result<(ReportResult, Vec<u8>), InputError>> = collected
+        .files
+        .par_iter()
+        .map(|(path, format)| {
+            let source = input::load(path, *format, forced)?;
+            let report = crate::report::parse(source.text, &source.heading_hints);
+            let result =
+                crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
+                    config.setting(path, &r.id, r.severity)
+                });
+            let mut shown = Vec::new();
+            if human {
+                // Writing to memory cannot fail.
+                let _ = output::human::report(&mut shown, diag, &result, &report.original);
+            }
+            Ok((result, shown))
+        })
+        .collect();
+    let threshold = args.fail_on.threshold();
+    let mut failing = false;
+    let mut summary = Summary::default();
+    // The machine formats need every result; people's output was rendered already.
+    let mut results = Vec::new();
+    for c in checked {
+        match c {
+            Ok((result, shown)) => {
+                out.write_all(&shown)?;
+                summary.add(&result);
+                failing |= threshold.is_some_and(|t| {
+                    result
+                        .findings
+                        .iter()
+                        .any(|f| f.status == Status::Fail && f.severity >= t)
+                });
+                if !human {
+                    results.push(result);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    summary.unreadable = errors.len();
+    summary.elapsed_ms = started.elapsed().as_millis();
+    match args.format {
+        CheckFormat::Human => {
+            for e in &errors {
+                diag.emit(err, e)?;
+            }
+            output::human::summary(out, &summary)?;
+        }
+        CheckFormat::Json => output::json::render(out, &results, &summary)?,
+        CheckFormat::Jsonl => output::jsonl::render(out, &results, &summary)?,
+        CheckFormat::Sarif => output::sarif::render(out, &results, &summary)?,
+        CheckFormat::Junit => output::junit::render(out, &results, &summary)?,
+        CheckFormat::Github => output::github::render(out, &results, &summary)?,
+    }
+    if args.format != CheckFormat::Human {
+        for e in &errors {
+            diag.emit(err, e)?;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(if failing {
+        crate::EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

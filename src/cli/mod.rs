@@ -1,0 +1,181 @@
+//! The command line: parses arguments (clap), validates them, and drives the stages; one module
+//! per subcommand.
+//!
+//! Every subcommand reads its inputs, reports unreadable ones as diagnostics on stderr, goes on with
+//! the others, and returns exit status 2 at the end if anything could not be read.
+
+mod check;
+mod inspect;
+mod rules;
+
+use crate::input;
+use crate::output;
+use crate::{EXIT_ERROR, EXIT_OK};
+use check::CheckArgs;
+use clap::{Parser, Subcommand, ValueEnum};
+use inspect::InspectArgs;
+use rules::RulesCommand;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reportlint",
+    version,
+    about = "Checks annual reports on rule-of-law government construction (法治政府建设年度报告) against rulebooks",
+    propagate_version = true
+)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Checks reports against the built-in rulebook (or the configured ones).
+    Check(CheckArgs),
+    /// Shows what the parser sees in reports: title, year, issuer, headings, signature, figures.
+    Inspect(InspectArgs),
+    /// Works with rulebooks: validate, list rules, list the expression functions.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Explains a rule: title, severity, legal basis, help, condition and examples.
+    Explain {
+        /// The rule's id (`FZ005`) or name (`next-year-arrangements`).
+        id: String,
+        /// The rulebook to look in (default: the built-in one).
+        #[arg(long, value_name = "FILE")]
+        rulebook: Option<PathBuf>,
+    },
+}
+
+pub(crate) fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty_color: bool) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let to_out = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            let text = e.render().to_string();
+            let _ = if to_out {
+                out.write_all(text.as_bytes())
+            } else {
+                err.write_all(text.as_bytes())
+            };
+            return if to_out { EXIT_OK } else { EXIT_ERROR };
+        }
+    };
+    let color = match cli.color {
+        Color::Auto => tty_color,
+        Color::Always => true,
+        Color::Never => false,
+    };
+    let diag = output::Diagnostics::new(color);
+    let result = match cli.command {
+        Command::Check(args) => check::check(args, out, err, &diag),
+        Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
+        Command::Rules(RulesCommand::Doc { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => output::rules::markdown(out, &book).map(|_| EXIT_OK),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
+        Command::Rules(RulesCommand::Test { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => rules::rules_test(&book, out),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
+        Command::Rules(RulesCommand::Validate { files }) => {
+            rules::validate(&files, out, err, &diag)
+        }
+        Command::Rules(RulesCommand::List { file }) => {
+            match load_rulebook(file.as_deref(), err, &diag) {
+                Ok(Some(book)) => output::rules::list(out, &book).map(|_| EXIT_OK),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
+        Command::Rules(RulesCommand::Functions) => out
+            .write_all(crate::expr::library::functions_table().as_bytes())
+            .map(|_| EXIT_OK),
+        Command::Explain { id, rulebook } => match load_rulebook(rulebook.as_deref(), err, &diag) {
+            Ok(Some(book)) => rules::explain(&book, &id, out, err),
+            other => other.map(|_| EXIT_ERROR),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // Writing to stdout failed (a closed pipe): nothing more can be said there.
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = writeln!(err, "reportlint: cannot write output: {e}");
+            }
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `rules validate`: every error of every file.
+fn load_rulebook(
+    file: Option<&std::path::Path>,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<Option<crate::rulebook::Rulebook>> {
+    let loaded = match file {
+        Some(path) => crate::rulebook::load_file(path),
+        None => match crate::rulebook::BUILTIN.first() {
+            Some((name, _)) => crate::rulebook::load_builtin(name).expect("listed"),
+            None => {
+                writeln!(
+                    err,
+                    "reportlint: there is no built-in rulebook yet; name a rulebook file"
+                )?;
+                return Ok(None);
+            }
+        },
+    };
+    match loaded {
+        Ok(book) => Ok(Some(book)),
+        Err(errors) => {
+            for e in &errors {
+                diag.emit(err, e)?;
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `explain ID`: the rule by id or name, or a suggestion.
+fn forced_encoding(
+    label: Option<&str>,
+    err: &mut dyn Write,
+) -> std::io::Result<Result<Option<&'static encoding_rs::Encoding>, ()>> {
+    Ok(match label {
+        None => Ok(None),
+        Some(label) => match input::decode::encoding_for_label(label) {
+            Some(enc) => Ok(Some(enc)),
+            None => {
+                writeln!(
+                    err,
+                    "reportlint: unknown encoding `{label}`; try utf-8, gb18030, gbk, big5, utf-16le or utf-16be"
+                )?;
+                Err(())
+            }
+        },
+    })
+}
