@@ -8,6 +8,9 @@ use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// Reports checked in parallel before their output is written.
+const CHUNK: usize = 256;
+
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
     /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
@@ -68,7 +71,7 @@ pub(super) fn check(
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
-    use crate::check::finding::{ReportResult, Status, Summary};
+    use crate::check::finding::{Status, Summary};
     use rayon::prelude::*;
     let started = std::time::Instant::now();
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
@@ -163,47 +166,48 @@ pub(super) fn check(
         .retain(|(path, _)| args.paths.contains(path) || config.includes(path));
     let mut errors: Vec<InputError> = collected.errors;
     let human = args.format == CheckFormat::Human;
-    // Reports are parsed, checked and (for people) rendered in parallel; results come back in
-    // input order, and no report's text outlives its own step.
-    let checked: Vec<Result<(ReportResult, Vec<u8>), InputError>> = collected
-        .files
-        .par_iter()
-        .map(|(path, format)| {
-            let source = input::load(path, *format, forced)?;
-            let report = crate::report::parse(source.text, &source.heading_hints);
-            let result =
-                crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
-                    config.setting(path, &r.id, r.severity)
-                });
-            let mut shown = Vec::new();
-            if human {
-                // Writing to memory cannot fail.
-                let _ = output::human::report(&mut shown, diag, &result, &report.original);
-            }
-            Ok((result, shown))
-        })
-        .collect();
     let threshold = args.fail_on.threshold();
     let mut failing = false;
     let mut summary = Summary::default();
     // The machine formats need every result; people's output was rendered already.
     let mut results = Vec::new();
-    for c in checked {
-        match c {
-            Ok((result, shown)) => {
-                out.write_all(&shown)?;
-                summary.add(&result);
-                failing |= threshold.is_some_and(|t| {
-                    result
-                        .findings
-                        .iter()
-                        .any(|f| f.status == Status::Fail && f.severity >= t)
-                });
-                if !human {
-                    results.push(result);
+    // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
+    // does not outlive the step.
+    let check_one = |(path, format): &(PathBuf, input::Format)| {
+        let source = input::load(path, *format, forced)?;
+        let report = crate::report::parse(source.text, &source.heading_hints);
+        let result =
+            crate::check::check_report(&path.display().to_string(), &report, &rules, |r| {
+                config.setting(path, &r.id, r.severity)
+            });
+        let mut shown = Vec::new();
+        if human {
+            // Writing to memory cannot fail.
+            let _ = output::human::report(&mut shown, diag, &result, &report.original);
+        }
+        Ok::<_, InputError>((result, shown))
+    };
+    // In chunks: parallel within a chunk, printed in input order after it, so that memory holds
+    // one chunk's output, not the whole run's.
+    for chunk in collected.files.chunks(CHUNK) {
+        let checked: Vec<_> = chunk.par_iter().map(check_one).collect();
+        for c in checked {
+            match c {
+                Ok((result, shown)) => {
+                    out.write_all(&shown)?;
+                    summary.add(&result);
+                    failing |= threshold.is_some_and(|t| {
+                        result
+                            .findings
+                            .iter()
+                            .any(|f| f.status == Status::Fail && f.severity >= t)
+                    });
+                    if !human {
+                        results.push(result);
+                    }
                 }
+                Err(e) => errors.push(e),
             }
-            Err(e) => errors.push(e),
         }
     }
     summary.unreadable = errors.len();
