@@ -218,12 +218,19 @@ fn anchor_span(report: &Report, anchor: Anchor) -> Option<Span> {
     };
     match anchor {
         Anchor::Start => report.title.as_ref().map(|t| t.span).or_else(first_line),
-        // The last character of the text: what is missing belongs after it.
+        // The last character of the body (before any footer or web chrome), else of the text:
+        // what is missing belongs after it.
         Anchor::End => {
-            let text = report.original.trim_end();
-            let last = text.chars().next_back()?;
-            let start = text.len() - last.len_utf8();
-            Some(report.lines.span(&report.original, start, text.len()))
+            let end = report
+                .paragraphs
+                .last()
+                .map_or(report.original.trim_end().len(), |p| p.span.end);
+            let last = report.original[..end].chars().next_back()?;
+            Some(
+                report
+                    .lines
+                    .span(&report.original, end - last.len_utf8(), end),
+            )
         }
         Anchor::LastPart => report
             .sections

@@ -358,3 +358,17 @@ fn configuration_errors_are_reported_like_rulebook_errors() {
     assert!(r.stderr.contains("did you mean `exclude`?"), "{}", r.stderr);
     assert!(r.stderr.contains("reportlint.yaml:1:1]"), "{}", r.stderr);
 }
+
+/// A missing signature is expected after the body, not after web chrome that follows it.
+#[test]
+fn missing_signature_is_expected_after_the_body_not_after_the_chrome() {
+    let html = crate::support::html_from_text(&seed_text("wangbao-2023"));
+    let report = parse_bytes("w.html", html.as_bytes());
+    let result = check_report("w.html", &report, &builtin().rules, |r| Some(r.severity));
+    let f = result.findings.iter().find(|f| f.rule == "FZ009").unwrap();
+    assert_eq!(f.status, Status::Fail);
+    assert!(!f.span_is_evidence);
+    let last_paragraph = report.paragraphs.last().unwrap();
+    assert_eq!(f.span.unwrap().end, last_paragraph.span.end);
+    assert!(report.original[last_paragraph.span.end..].contains("公网安备"));
+}
