@@ -124,3 +124,47 @@ proptest! {
         }
     }
 }
+
+fn mutated_rulebook() -> impl Strategy<Value = String> {
+    let src = include_str!("../../rules/fzzf-annual.yaml");
+    let edit = (
+        0..src.chars().count(),
+        0u8..3,
+        prop::sample::select(vec![
+            '(', ')', '[', ']', '{', '}', ':', '/', '\\', '"', '\'', '|', '>', '-', '#', '&', '*',
+            '!', '%', '?', ',', ' ', '\n', '\t', '一', '出', 'X', '0', 'a',
+        ]),
+    );
+    prop::collection::vec(edit, 1..8).prop_map(move |edits| {
+        let mut chars: Vec<char> = src.chars().collect();
+        for (at, op, c) in edits {
+            let at = at.min(chars.len().saturating_sub(1));
+            match op {
+                0 => chars[at] = c,
+                1 => {
+                    chars.remove(at);
+                }
+                _ => chars.insert(at, c),
+            }
+        }
+        chars.into_iter().collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A damaged rulebook is refused with errors that each point into the file, or still loads.
+    #[test]
+    fn errors_in_damaged_rulebooks_point_into_the_file(text in mutated_rulebook()) {
+        let file = reportlint::rulebook::SourceFile::new("r.yaml", text.as_str());
+        if let Err(errors) = reportlint::rulebook::load(file, None, &mut Vec::new()) {
+            prop_assert!(!errors.is_empty());
+            for e in errors {
+                let s = e.span();
+                prop_assert!(s.start <= s.end && s.end <= text.len(), "{}: {s:?}", e.message());
+                prop_assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            }
+        }
+    }
+}
