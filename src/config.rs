@@ -459,10 +459,7 @@ impl<'a> Loader<'a> {
         help: Option<String>,
     ) {
         let err = RulebookError::new(code, message, self.file, span, label);
-        self.errors.push(match help {
-            Some(h) => err.with_help(h),
-            None => err,
-        });
+        self.errors.push(err.with_help_opt(help));
     }
 
     /// Where to point at `node`: a scalar itself, the first line of a collection.
@@ -1008,10 +1005,7 @@ fn config_error(file: &SourceFile, e: &RulebookError) -> RulebookError {
         ),
     };
     let err = RulebookError::new(code, message, file, e.span(), e.label());
-    match help {
-        Some(h) => err.with_help(h),
-        None => err,
-    }
+    err.with_help_opt(help)
 }
 
 /// The pattern globset compiles for a glob as written: relative to the configuration's

@@ -135,27 +135,10 @@ pub(crate) mod fixture {
     /// a control character (U+0007).
     pub const NASTY: &str = "完成率50%: 低, 需说明\n第二行 <&>\"' \u{7}响铃";
 
-    /// The span of the first occurrence of `needle` in `text`, with lines and columns counted the
-    /// way the report model does (1-based, characters).
+    /// The span of the first occurrence of `needle` in `text`, as the report model gives it.
     pub fn span_of(text: &str, needle: &str) -> Span {
         let start = text.find(needle).expect("needle in text");
-        let end = start + needle.len();
-        let line_col = |at: usize| {
-            let before = &text[..at];
-            let line = before.matches('\n').count() + 1;
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            (line, text[line_start..at].chars().count() + 1)
-        };
-        let (line, column) = line_col(start);
-        let (end_line, end_column) = line_col(end);
-        Span {
-            start,
-            end,
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        crate::report::LineIndex::new(text).span(text, start, start + needle.len())
     }
 
     fn finding(rule: &str, name: &str, severity: Severity, status: Status) -> Finding {

@@ -137,6 +137,15 @@ impl RulebookError {
         }
     }
 
+    /// Adds help when there is some.
+    #[must_use]
+    pub fn with_help_opt(self, help: Option<impl Into<String>>) -> Self {
+        match help {
+            Some(h) => self.with_help(h),
+            None => self,
+        }
+    }
+
     /// Adds a help line ("did you mean `assert`?").
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

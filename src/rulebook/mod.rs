@@ -313,10 +313,7 @@ fn expr_errors(
     errs.into_iter()
         .map(|e| {
             let err = RulebookError::new(e.code, e.message, file, map.file_range(e.span), e.label);
-            match e.help {
-                Some(h) => err.with_help(h),
-                None => err,
-            }
+            err.with_help_opt(e.help)
         })
         .collect()
 }
@@ -330,10 +327,7 @@ fn parse_error(file: &SourceFile, value: &Spanned<String>, e: ParseError) -> Rul
         map.file_range(e.span),
         e.message.clone(),
     );
-    match e.help {
-        Some(h) => err.with_help(h),
-        None => err,
-    }
+    err.with_help_opt(e.help)
 }
 
 /// Parses and compiles an expression value; `condition` names the key when it must be a bool.

@@ -741,10 +741,7 @@ impl<'a> Checker<'a> {
         help: Option<String>,
     ) {
         let err = RulebookError::new(code, message, self.file, span, label);
-        self.errors.push(match help {
-            Some(h) => err.with_help(h),
-            None => err,
-        });
+        self.errors.push(err.with_help_opt(help));
     }
 
     /// Where to point at `node`: a scalar itself, the first line of a collection.
