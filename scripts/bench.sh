@@ -22,6 +22,7 @@ measure() { # label, command…
 }
 measure "check (human)" target/release/reportlint check --fail-on never "$corpus"
 measure "check --format json" target/release/reportlint check --fail-on never --format json "$corpus"
+measure "check --format jsonl" target/release/reportlint check --fail-on never --format jsonl "$corpus"
 measure "inspect (human)" target/release/reportlint inspect "$corpus"
 measure "inspect --format json" target/release/reportlint inspect --format json "$corpus"
 # One 50 MB report on one line: peak memory of a single huge input.

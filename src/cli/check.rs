@@ -169,7 +169,7 @@ pub(super) fn check(
     let threshold = args.fail_on.threshold();
     let mut failing = false;
     let mut summary = Summary::default();
-    // The machine formats need every result; people's output was rendered already.
+    // Only the document formats (JSON, SARIF, JUnit) need every result at the end.
     let mut results = Vec::new();
     // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
     // does not outlive the step.
@@ -194,7 +194,13 @@ pub(super) fn check(
         for c in checked {
             match c {
                 Ok((result, shown)) => {
-                    out.write_all(&shown)?;
+                    // Line formats are written as they come; documents need every result.
+                    match args.format {
+                        CheckFormat::Human => out.write_all(&shown)?,
+                        CheckFormat::Jsonl => output::jsonl::report(out, &result)?,
+                        CheckFormat::Github => output::github::report(out, &result)?,
+                        _ => {}
+                    }
                     summary.add(&result);
                     failing |= threshold.is_some_and(|t| {
                         result
@@ -202,7 +208,10 @@ pub(super) fn check(
                             .iter()
                             .any(|f| f.status == Status::Fail && f.severity >= t)
                     });
-                    if !human {
+                    if matches!(
+                        args.format,
+                        CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
+                    ) {
                         results.push(result);
                     }
                 }
@@ -220,10 +229,10 @@ pub(super) fn check(
             output::human::summary(out, &summary)?;
         }
         CheckFormat::Json => output::json::render(out, &results, &summary)?,
-        CheckFormat::Jsonl => output::jsonl::render(out, &results, &summary)?,
+        CheckFormat::Jsonl => output::jsonl::summary_line(out, &summary)?,
         CheckFormat::Sarif => output::sarif::render(out, &results, &summary)?,
         CheckFormat::Junit => output::junit::render(out, &results, &summary)?,
-        CheckFormat::Github => output::github::render(out, &results, &summary)?,
+        CheckFormat::Github => output::github::summary(out, &summary)?,
     }
     if args.format != CheckFormat::Human {
         for e in &errors {

@@ -72,11 +72,22 @@ fn summary_line(s: &Summary) -> String {
 /// Writes one workflow command per failure and unknown, then the summary line.
 pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) -> io::Result<()> {
     for r in results {
-        for f in r.findings.iter().filter(|f| is_reported(f)) {
-            writeln!(w, "{}", command(&r.path, f))?;
-        }
+        report(w, r)?;
     }
     writeln!(w, "{}", summary_line(summary))
+}
+
+/// The commands of one report's failures and unknowns (written as each report is checked).
+pub fn report(w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+    for f in r.findings.iter().filter(|f| is_reported(f)) {
+        writeln!(w, "{}", command(&r.path, f))?;
+    }
+    Ok(())
+}
+
+/// The closing line.
+pub fn summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
+    writeln!(w, "{}", summary_line(s))
 }
 
 #[cfg(test)]

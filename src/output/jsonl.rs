@@ -22,15 +22,26 @@ struct Last {
 /// Writes one line per finding, then the summary line.
 pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) -> io::Result<()> {
     for r in results {
-        for f in &r.findings {
-            let line = Line {
-                path: &r.path,
-                finding: FindingOut::from(f),
-            };
-            serde_json::to_writer(&mut *w, &line)?;
-            w.write_all(b"\n")?;
-        }
+        report(w, r)?;
     }
+    summary_line(w, summary)
+}
+
+/// The lines of one report's findings (written as each report is checked).
+pub fn report(w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+    for f in &r.findings {
+        let line = Line {
+            path: &r.path,
+            finding: FindingOut::from(f),
+        };
+        serde_json::to_writer(&mut *w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The last line.
+pub fn summary_line(w: &mut dyn Write, summary: &Summary) -> io::Result<()> {
     let last = Last {
         summary: SummaryOut::from(summary),
     };
