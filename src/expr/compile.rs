@@ -714,7 +714,7 @@ impl Compiler<'_> {
 /// normalised `张家港`); elsewhere (messages, defaults) they stay as written.
 fn normalise_literals(e: &mut CExpr) {
     match &mut e.kind {
-        CKind::Lit(Value::Str(s)) => *s = crate::report::normalize(s).text.into(),
+        CKind::Lit(Value::Str(s)) => *s = crate::report::normalize(s).text,
         CKind::List(items) => items.iter_mut().for_each(normalise_literals),
         _ => {}
     }

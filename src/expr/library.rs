@@ -81,7 +81,7 @@ impl<'r> Ctx<'r> {
     pub fn new(report: &'r Report) -> Self {
         Ctx {
             report,
-            text: report.normalized.text.as_str().into(),
+            text: report.normalized.text.clone(),
         }
     }
 }

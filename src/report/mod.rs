@@ -182,7 +182,7 @@ pub(crate) struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     fn new(orig: &'a str, norm: &'a Normalized, index: &'a LineIndex) -> Self {
-        let text = norm.text.as_str();
+        let text: &str = &norm.text;
         let mut lines = Vec::new();
         let mut start = 0;
         let mut push = |r: std::ops::Range<usize>| {

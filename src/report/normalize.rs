@@ -20,7 +20,8 @@
 /// The normalised text and the way back to the original.
 #[derive(Debug, Clone)]
 pub struct Normalized {
-    pub text: String,
+    /// Shared: evaluation and every rule read it without copying.
+    pub text: std::sync::Arc<str>,
     pub map: OffsetMap,
 }
 
@@ -278,7 +279,7 @@ impl Builder {
                 norm_len: n,
                 orig_len,
             },
-            text: to_simplified(self.out),
+            text: to_simplified(self.out).into(),
         }
     }
 }
@@ -289,7 +290,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn norm(s: &str) -> String {
-        normalize(s).text
+        normalize(s).text.to_string()
     }
 
     #[test]
@@ -325,7 +326,7 @@ mod tests {
     fn spans_map_back_to_the_original() {
         let orig = "出庭率 １００％ 。";
         let n = normalize(orig);
-        assert_eq!(n.text, "出庭率100%。");
+        assert_eq!(&*n.text, "出庭率100%。");
         let at = n.text.find("100%").unwrap();
         let r = n.map.range(at..at + "100%".len());
         assert_eq!(&orig[r], "１００％");
