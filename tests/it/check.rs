@@ -65,6 +65,17 @@ fn the_75_reviewed_verdicts() {
     }
 }
 
+/// The first finding of a built-in rule on a report text.
+fn first_finding(name: &str, text: &str, rule: &str) -> reportlint::check::finding::Finding {
+    let report = parse_bytes(name, text.as_bytes());
+    let result = check_report(name, &report, &builtin().rules, |r| Some(r.severity));
+    result
+        .findings
+        .into_iter()
+        .find(|f| f.rule == rule)
+        .unwrap()
+}
+
 /// (rule, status) pairs that differ between two texts.
 fn changes(name: &str, before: &str, after: &str) -> BTreeMap<String, (char, char)> {
     let ids: Vec<String> = builtin().rules.iter().map(|r| r.id.clone()).collect();
@@ -103,9 +114,7 @@ fn a_rate_of_85_percent_fails_fz007_at_the_figure() {
         changes("a.txt", &text, &edited),
         only(&[("FZ007", 'P', 'F')])
     );
-    let report = parse_bytes("a.txt", edited.as_bytes());
-    let result = check_report("a.txt", &report, &builtin().rules, |r| Some(r.severity));
-    let f = result.findings.iter().find(|f| f.rule == "FZ007").unwrap();
+    let f = first_finding("a.txt", &edited, "FZ007");
     assert_eq!(f.evidence.as_deref(), Some("85%"));
     assert_eq!(f.message, "行政机关负责人出庭率为85%，未达到100%");
     assert!(f.span_is_evidence);
@@ -120,9 +129,7 @@ fn inserted_xx_fails_fz012_at_the_placeholder() {
         changes("a.txt", &text, &edited),
         only(&[("FZ012", 'P', 'F')])
     );
-    let report = parse_bytes("a.txt", edited.as_bytes());
-    let result = check_report("a.txt", &report, &builtin().rules, |r| Some(r.severity));
-    let f = result.findings.iter().find(|f| f.rule == "FZ012").unwrap();
+    let f = first_finding("a.txt", &edited, "FZ012");
     assert_eq!(f.evidence.as_deref(), Some("XX"));
     let line = edited[..edited.find("XX").unwrap()].matches('\n').count() + 1;
     assert_eq!(f.span.unwrap().line, line);
@@ -364,8 +371,7 @@ fn configuration_errors_are_reported_like_rulebook_errors() {
 fn missing_signature_is_expected_after_the_body_not_after_the_chrome() {
     let html = crate::support::html_from_text(&seed_text("wangbao-2023"));
     let report = parse_bytes("w.html", html.as_bytes());
-    let result = check_report("w.html", &report, &builtin().rules, |r| Some(r.severity));
-    let f = result.findings.iter().find(|f| f.rule == "FZ009").unwrap();
+    let f = first_finding("w.html", &html, "FZ009");
     assert_eq!(f.status, Status::Fail);
     assert!(!f.span_is_evidence);
     let last_paragraph = report.paragraphs.last().unwrap();
