@@ -31,8 +31,8 @@ use serde_saphyr::DuplicateKeyPolicy;
 
 use crate::rulebook::error::codes as rulebook_codes;
 use crate::rulebook::yaml::{
-    Kind, Node, backticked, found, head_line, options, saphyr_error, severity_suggestion, suggest,
-    value_range, widen_empty,
+    Kind, Node, backticked, found, node_range, node_text, options, saphyr_error,
+    severity_suggestion, suggest, value_range,
 };
 use crate::rulebook::{BUILTIN, RulebookError, Severity, SourceFile};
 
@@ -462,25 +462,12 @@ impl<'a> Loader<'a> {
         self.errors.push(err.with_help_opt(help));
     }
 
-    /// Where to point at `node`: a scalar itself, the first line of a collection.
     fn range(&self, node: &Node) -> Range<usize> {
-        let text: &str = &self.file.text;
-        let r = value_range(self.file, node);
-        match node.value {
-            Kind::Seq(_) | Kind::Map(_) => head_line(text, r.start),
-            Kind::Null | Kind::Scalar { .. } => widen_empty(text, r),
-        }
+        node_range(self.file, node)
     }
 
-    /// The text of a scalar (numbers and booleans as written: `off` is read as a boolean).
     fn scalar_text(&self, node: &Node) -> Option<String> {
-        match &node.value {
-            Kind::Scalar { text: Some(t), .. } => Some(t.clone()),
-            Kind::Scalar { text: None, .. } => {
-                Some(self.file.text[value_range(self.file, node)].to_owned())
-            }
-            _ => None,
-        }
+        node_text(self.file, node)
     }
 
     /// The entries of a mapping with plain keys, in order; keys that are not names and

@@ -721,6 +721,26 @@ impl Level {
     }
 }
 
+/// Where a diagnostic about `node` points: a scalar itself, the first line of a collection.
+pub(crate) fn node_range(file: &SourceFile, node: &Node) -> Range<usize> {
+    let r = loc_range(&file.text, &node.referenced);
+    match node.value {
+        Kind::Seq(_) | Kind::Map(_) => head_line(&file.text, r.start),
+        Kind::Null | Kind::Scalar { .. } => widen_empty(&file.text, r),
+    }
+}
+
+/// The text of a scalar node; numbers and booleans as written (`off` is a boolean to YAML).
+pub(crate) fn node_text(file: &SourceFile, node: &Node) -> Option<String> {
+    match &node.value {
+        Kind::Scalar { text: Some(t), .. } => Some(t.clone()),
+        Kind::Scalar { text: None, .. } => {
+            Some(file.text[loc_range(&file.text, &node.referenced)].to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// Walks the node tree and collects every structural mistake.
 struct Checker<'a> {
     file: &'a SourceFile,
@@ -744,25 +764,12 @@ impl<'a> Checker<'a> {
         self.errors.push(err.with_help_opt(help));
     }
 
-    /// Where to point at `node`: a scalar itself, the first line of a collection.
     fn range(&self, node: &Node) -> Range<usize> {
-        let r = loc_range(self.text(), &node.referenced);
-        match node.value {
-            Kind::Seq(_) | Kind::Map(_) => head_line(self.text(), r.start),
-            Kind::Null | Kind::Scalar { .. } => widen_empty(self.text(), r),
-        }
+        node_range(self.file, node)
     }
 
-    /// The text of a scalar node (for numbers and booleans: as written).
     fn scalar_text(&self, node: &Node) -> Option<String> {
-        match &node.value {
-            Kind::Scalar { text: Some(t), .. } => Some(t.clone()),
-            Kind::Scalar { text: None, .. } => {
-                let r = loc_range(self.text(), &node.referenced);
-                Some(self.text()[r].to_owned())
-            }
-            _ => None,
-        }
+        node_text(self.file, node)
     }
 
     fn rulebook(&mut self, root: &Node) {
@@ -1298,7 +1305,7 @@ fn nth_char(text: &str, from: usize, n: u64) -> Option<usize> {
 
 /// An empty range widened to the character at it (unless that is a line break), so the
 /// caret has something to sit under.
-pub(crate) fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
+fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
     if !r.is_empty() {
         return r;
     }
@@ -1309,7 +1316,7 @@ pub(crate) fn widen_empty(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// From `start` to the end of its line, trailing blanks excluded.
-pub(crate) fn head_line(text: &str, start: usize) -> Range<usize> {
+fn head_line(text: &str, start: usize) -> Range<usize> {
     let start = start.min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let end = start + text[start..end].trim_end().len();
