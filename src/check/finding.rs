@@ -65,6 +65,20 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// `5 reports: 5 errors, 6 warnings, 6 infos, 2 unknowns`, as renderers say it.
+    pub fn counts(&self) -> String {
+        let n =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{}: {}, {}, {}, {}",
+            n(self.reports, "report", "reports"),
+            n(self.errors, "error", "errors"),
+            n(self.warnings, "warning", "warnings"),
+            n(self.infos, "info", "infos"),
+            n(self.unknowns, "unknown", "unknowns"),
+        )
+    }
+
     pub fn add(&mut self, r: &ReportResult) {
         self.reports += 1;
         for f in &r.findings {

@@ -47,22 +47,10 @@ fn command(path: &str, f: &Finding) -> String {
     )
 }
 
-/// `n thing` or `n things`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The last line: a plain sentence, which the runner prints as is.
 fn summary_line(s: &Summary) -> String {
-    let mut line = format!(
-        "reportlint: checked {}: {}, {}, {}, {}, {}",
-        count(s.reports, "report", "reports"),
-        count(s.errors, "error", "errors"),
-        count(s.warnings, "warning", "warnings"),
-        count(s.infos, "info", "infos"),
-        count(s.unknowns, "unknown", "unknowns"),
-        count(s.passes, "pass", "passes"),
-    );
+    let passes = if s.passes == 1 { "pass" } else { "passes" };
+    let mut line = format!("reportlint: checked {}, {} {passes}", s.counts(), s.passes);
     if s.unreadable > 0 {
         line.push_str(&format!(", {} unreadable", s.unreadable));
     }

@@ -126,21 +126,15 @@ pub fn report(
 
 /// The closing line.
 pub fn summary(w: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let unreadable = if s.unreadable > 0 {
+        format!(", {} unreadable", s.unreadable)
+    } else {
+        String::new()
+    };
     writeln!(
         w,
-        "checked {}: {}, {}, {}, {}{} ({:.2} s)",
-        plural(s.reports, "report", "reports"),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.infos, "info", "infos"),
-        plural(s.unknowns, "unknown", "unknowns"),
-        if s.unreadable > 0 {
-            format!(", {} unreadable", s.unreadable)
-        } else {
-            String::new()
-        },
+        "checked {}{unreadable} ({:.2} s)",
+        s.counts(),
         s.elapsed_ms as f64 / 1000.0
     )
 }
