@@ -36,7 +36,6 @@ pub struct Normalized {
 pub struct OffsetMap {
     points: Vec<(u32, u32)>,
     norm_len: u32,
-    orig_len: u32,
 }
 
 impl OffsetMap {
@@ -66,16 +65,6 @@ impl OffsetMap {
         let start = self.start(norm.start);
         let end = self.end(norm.end).max(start);
         start..end
-    }
-
-    /// Length of the original text this map points into.
-    pub fn original_len(&self) -> usize {
-        self.orig_len as usize
-    }
-
-    /// Number of checkpoints (a measure of how much normalising changed).
-    pub fn checkpoints(&self) -> usize {
-        self.points.len()
     }
 }
 
@@ -277,7 +266,6 @@ impl Builder {
             map: OffsetMap {
                 points: self.points,
                 norm_len: n,
-                orig_len,
             },
             text: to_simplified(self.out).into(),
         }

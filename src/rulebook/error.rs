@@ -31,11 +31,6 @@ impl SourceFile {
         }
     }
 
-    /// The file as `miette` source code; cheap (the text is shared, not copied).
-    pub fn named_source(&self) -> CharColumns {
-        CharColumns::new(&self.name, Arc::clone(&self.text))
-    }
-
     /// 1-based line number of byte offset `at` (clamped to the text).
     pub fn line_of(&self, at: usize) -> usize {
         let at = at.min(self.text.len());
@@ -173,11 +168,6 @@ impl RulebookError {
 
     pub fn help_text(&self) -> Option<&str> {
         self.help.as_deref()
-    }
-
-    /// The name of the file the error is in.
-    pub fn file_name(&self) -> &str {
-        self.src.name()
     }
 }
 
