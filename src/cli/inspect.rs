@@ -43,8 +43,10 @@ pub(super) fn inspect(
     let mut read = 0;
     for (path, format) in &collected.files {
         match input::load(path, *format, forced) {
-            Ok(source) => {
-                let report = crate::report::parse(source.text.clone(), &source.heading_hints);
+            Ok(mut source) => {
+                // The report takes the text; the renderers need only the source's name and kind.
+                let text = std::mem::take(&mut source.text);
+                let report = crate::report::parse(text, &source.heading_hints);
                 match json.as_mut() {
                     Some(j) => j.report(out, &source, &report)?,
                     None => {

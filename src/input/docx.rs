@@ -919,19 +919,29 @@ mod tests {
     }
 
     #[test]
-    fn truncated_and_corrupted_archives_do_not_panic() {
+    fn truncated_and_corrupted_archives_are_refused() {
         let bytes = docx(
             &[styled("Heading1", "标题"), p("正文内容正文内容")].concat(),
             Some(&heading_styles()),
         );
+        // Every proper prefix lacks the central directory: refused, never half-read.
         for len in 0..bytes.len() {
-            let _ = extract_docx(&bytes[..len]);
+            assert!(
+                extract_docx(&bytes[..len]).is_err(),
+                "prefix of {len} bytes"
+            );
         }
+        // A flipped byte is refused or still reads as text; either way it returns.
+        let mut refused = 0;
         for i in 0..bytes.len() {
             let mut corrupted = bytes.clone();
             corrupted[i] ^= 0x5A;
-            let _ = extract_docx(&corrupted);
+            refused += usize::from(extract_docx(&corrupted).is_err());
         }
+        assert!(
+            refused > bytes.len() / 2,
+            "most corruptions are caught: {refused}"
+        );
     }
 
     #[test]
