@@ -125,8 +125,8 @@ fn is_clause_break(c: char) -> bool {
 pub(crate) fn recognise(doc: &Doc, paragraphs: &[Paragraph]) -> Vec<Figure> {
     let mut out = Vec::new();
     for (pi, p) in paragraphs.iter().enumerate() {
-        let base = p.norm.start;
-        let text = &doc.norm[p.norm.clone()];
+        let base = p.norm().start;
+        let text = &doc.norm[p.norm()];
         let first_of_paragraph = out.len();
         for c in FIGURE.captures_iter(text) {
             let m = c.get(0).unwrap();

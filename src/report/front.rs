@@ -228,11 +228,11 @@ pub(crate) fn recognise(doc: &Doc, limit: usize) -> Front {
 /// The year from the opening of the body (`2023年以来，…`), for reports without a title.
 pub(crate) fn year_from_body(doc: &Doc, paragraphs: &[Paragraph]) -> Option<Year> {
     let first = paragraphs.first()?;
-    let text = &doc.norm[first.norm.clone()];
+    let text = &doc.norm[first.norm()];
     let head = &text[..text.floor_char_boundary(text.len().min(120))];
     let c = BODY_YEAR.captures(head)?;
     let m = c.get(1)?;
-    let start = first.norm.start + m.start();
+    let start = first.norm().start + m.start();
     Some(Year {
         value: m.as_str().parse().ok()?,
         span: doc.span(start..start + m.len() + "年".len()),

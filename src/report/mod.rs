@@ -31,7 +31,7 @@ pub use tail::{FooterKind, FooterLine, Signature};
 
 /// A byte range of the original text, with the 1-based line and column (in characters) of both
 /// ends. Line and column are computed once, when the model is built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

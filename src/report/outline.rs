@@ -84,12 +84,17 @@ pub struct Paragraph {
     /// True for the text that follows the title on a heading's own line.
     pub in_heading: bool,
     pub items: Vec<Item>,
-    /// Normalised range from the first to the last character.
-    #[serde(skip)]
-    pub norm: Range<usize>,
-    /// The normalised ranges of its lines.
+    /// The normalised ranges of its lines (never empty).
     #[serde(skip)]
     pub pieces: Vec<Range<usize>>,
+}
+
+impl Paragraph {
+    /// Normalised range from the first to the last character (blank lines between included).
+    pub fn norm(&self) -> Range<usize> {
+        let first = self.pieces.first().map_or(0, |r| r.start);
+        first..self.pieces.last().map_or(first, |r| r.end)
+    }
 }
 
 /// An inline item `一是…`, `二是…` inside a paragraph.
@@ -268,10 +273,8 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
             continue;
         }
         match open {
-            Some(p) if !ends_sentence(&doc.norm[paragraphs[p].norm.clone()]) => {
-                let para = &mut paragraphs[p];
-                para.norm.end = line.end;
-                para.pieces.push(line);
+            Some(p) if !ends_sentence(&doc.norm[paragraphs[p].norm()]) => {
+                paragraphs[p].pieces.push(line);
             }
             _ => {
                 open = Some(paragraphs.len());
@@ -308,7 +311,7 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
 
     for p in &mut paragraphs {
         p.text = p.pieces.iter().map(|r| &doc.norm[r.clone()]).collect();
-        p.span = doc.span(p.norm.clone());
+        p.span = doc.span(p.norm());
     }
     find_items(doc, &mut paragraphs);
     Outline {
@@ -323,21 +326,14 @@ fn previous_end(doc: &Doc, offset: usize) -> usize {
 }
 
 fn new_paragraph(norm: Range<usize>, section: Option<usize>, in_heading: bool) -> Paragraph {
+    // Text and span are filled in once all its lines are known.
     Paragraph {
         text: String::new(),
-        span: Span {
-            start: 0,
-            end: 0,
-            line: 0,
-            column: 0,
-            end_line: 0,
-            end_column: 0,
-        },
+        span: Span::default(),
         section,
         in_heading,
         items: Vec::new(),
-        pieces: vec![norm.clone()],
-        norm,
+        pieces: vec![norm],
     }
 }
 
@@ -353,7 +349,7 @@ fn find_items(doc: &Doc, paragraphs: &mut [Paragraph]) {
             section = p.section;
             last = 0;
         }
-        let text = &doc.norm[p.norm.clone()];
+        let text = &doc.norm[p.norm()];
         let mut starts = Vec::new();
         for c in ITEM.captures_iter(text) {
             let m = c.get(0).unwrap();
@@ -379,7 +375,7 @@ fn find_items(doc: &Doc, paragraphs: &mut [Paragraph]) {
             } else {
                 body.find(',').unwrap_or(first_stop).min(first_stop)
             };
-            let base = p.norm.start;
+            let base = p.norm().start;
             let norm = base + start..base + previous_end_in(text, end);
             let title_norm = base + marker_end..base + marker_end + title_len;
             p.items.push(Item {
