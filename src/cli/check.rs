@@ -1,6 +1,6 @@
 //! `reportlint check`: every report against every rule, findings in input order.
 
-use super::forced_encoding;
+use super::{forced_encoding, load_rulebook};
 use crate::input::{self, InputError};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
@@ -106,40 +106,17 @@ pub(super) fn check(
             .collect()
     };
     for r in &refs {
-        let loaded = match r {
-            crate::config::RulebookRef::File(p) => crate::rulebook::load_file(p),
-            crate::config::RulebookRef::Builtin(name) => {
-                match crate::rulebook::load_builtin(name) {
-                    Some(l) => l,
-                    None => {
-                        writeln!(err, "reportlint: there is no built-in rulebook `{name}`")?;
-                        broken = true;
-                        continue;
-                    }
-                }
-            }
-        };
-        match loaded {
-            Ok(book) => books.push(book),
-            Err(errors) => {
-                for e in &errors {
-                    diag.emit(err, e)?;
-                }
-                broken = true;
-            }
+        match load_rulebook(r, err, diag)? {
+            Some(book) => books.push(book),
+            None => broken = true,
         }
     }
     if broken {
         return Ok(EXIT_ERROR);
     }
     let mut rules: Vec<crate::rulebook::Rule> = Vec::new();
-    for book in books {
-        for rule in book.rules {
-            match rules.iter().position(|r| r.id == rule.id) {
-                Some(i) => rules[i] = rule,
-                None => rules.push(rule),
-            }
-        }
+    for rule in books.into_iter().flat_map(|b| b.rules) {
+        crate::rulebook::add_rule(&mut rules, rule);
     }
     // Rule ids the configuration names must exist.
     let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();

@@ -27,6 +27,7 @@ enum InspectFormat {
     Json,
 }
 
+/// `inspect`: each report printed as soon as it is parsed, then the unreadable ones.
 pub(super) fn inspect(
     args: InspectArgs,
     out: &mut dyn Write,

@@ -59,6 +59,7 @@ enum Command {
     },
 }
 
+/// The whole program: parse arguments, run a subcommand, return the exit status.
 pub(crate) fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty_color: bool) -> u8
 where
     I: IntoIterator<Item = T>,
@@ -90,13 +91,13 @@ where
         Command::Check(args) => check::check(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
         Command::Rules(RulesCommand::Doc { file }) => {
-            match load_rulebook(file.as_deref(), err, &diag) {
+            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
                 Ok(Some(book)) => output::rules::markdown(out, &book).map(|_| EXIT_OK),
                 other => other.map(|_| EXIT_ERROR),
             }
         }
         Command::Rules(RulesCommand::Test { file }) => {
-            match load_rulebook(file.as_deref(), err, &diag) {
+            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
                 Ok(Some(book)) => rules::rules_test(&book, out),
                 other => other.map(|_| EXIT_ERROR),
             }
@@ -105,7 +106,7 @@ where
             rules::validate(&files, out, err, &diag)
         }
         Command::Rules(RulesCommand::List { file }) => {
-            match load_rulebook(file.as_deref(), err, &diag) {
+            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
                 Ok(Some(book)) => output::rules::list(out, &book).map(|_| EXIT_OK),
                 other => other.map(|_| EXIT_ERROR),
             }
@@ -113,10 +114,12 @@ where
         Command::Rules(RulesCommand::Functions) => out
             .write_all(crate::expr::library::functions_table().as_bytes())
             .map(|_| EXIT_OK),
-        Command::Explain { id, rulebook } => match load_rulebook(rulebook.as_deref(), err, &diag) {
-            Ok(Some(book)) => rules::explain(&book, &id, out, err),
-            other => other.map(|_| EXIT_ERROR),
-        },
+        Command::Explain { id, rulebook } => {
+            match load_rulebook(&named_or_builtin(rulebook.as_deref()), err, &diag) {
+                Ok(Some(book)) => rules::explain(&book, &id, out, err),
+                other => other.map(|_| EXIT_ERROR),
+            }
+        }
     };
     match result {
         Ok(code) => code,
@@ -130,21 +133,20 @@ where
     }
 }
 
-/// `rules validate`: every error of every file.
+/// Loads a rulebook, built-in or from a file; on failure its errors are reported and `None`
+/// returned.
 fn load_rulebook(
-    file: Option<&std::path::Path>,
+    r: &crate::config::RulebookRef,
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<Option<crate::rulebook::Rulebook>> {
-    let loaded = match file {
-        Some(path) => crate::rulebook::load_file(path),
-        None => match crate::rulebook::BUILTIN.first() {
-            Some((name, _)) => crate::rulebook::load_builtin(name).expect("listed"),
+    use crate::config::RulebookRef;
+    let loaded = match r {
+        RulebookRef::File(path) => crate::rulebook::load_file(path),
+        RulebookRef::Builtin(name) => match crate::rulebook::load_builtin(name) {
+            Some(loaded) => loaded,
             None => {
-                writeln!(
-                    err,
-                    "reportlint: there is no built-in rulebook yet; name a rulebook file"
-                )?;
+                writeln!(err, "reportlint: there is no built-in rulebook `{name}`")?;
                 return Ok(None);
             }
         },
@@ -160,7 +162,15 @@ fn load_rulebook(
     }
 }
 
-/// `explain ID`: the rule by id or name, or a suggestion.
+/// The rulebook a `rules …` or `explain` command names, else the built-in one.
+fn named_or_builtin(file: Option<&std::path::Path>) -> crate::config::RulebookRef {
+    file.map_or_else(
+        || crate::config::RulebookRef::Builtin(crate::config::DEFAULT_RULEBOOK.to_string()),
+        |p| crate::config::RulebookRef::File(p.to_path_buf()),
+    )
+}
+
+/// The encoding `--encoding` names; an unknown label is reported (`Err`).
 fn forced_encoding(
     label: Option<&str>,
     err: &mut dyn Write,

@@ -34,6 +34,7 @@ pub(super) enum RulesCommand {
     },
 }
 
+/// `rules validate`: every error of every file; exit 2 if any.
 pub(super) fn validate(
     files: &[PathBuf],
     out: &mut dyn Write,
@@ -62,8 +63,7 @@ pub(super) fn validate(
     Ok(if bad == 0 { EXIT_OK } else { EXIT_ERROR })
 }
 
-/// Loads the named rulebook, or the built-in one; on failure its errors are reported and
-/// `None` returned.
+/// `explain ID`: the rule by id or name, or a suggestion.
 pub(super) fn explain(
     book: &crate::rulebook::Rulebook,
     id: &str,

@@ -109,6 +109,15 @@ pub struct Rulebook {
     pub source: Arc<SourceFile>,
 }
 
+/// Adds a rule to a rule list; a rule with the id of an earlier one (from an extended or an
+/// earlier rulebook) replaces it in its place.
+pub fn add_rule(rules: &mut Vec<Rule>, rule: Rule) {
+    match rules.iter().position(|r| r.id == rule.id) {
+        Some(i) => rules[i] = rule,
+        None => rules.push(rule),
+    }
+}
+
 /// Rulebooks shipped inside the binary, by name (`builtin:NAME`).
 pub const BUILTIN: &[(&str, &str)] =
     &[("fzzf-annual", include_str!("../../rules/fzzf-annual.yaml"))];
@@ -199,12 +208,7 @@ pub fn load(
     for raw_rule in raw.rules.value.iter() {
         match compile_rule(&file, raw_rule, &scope) {
             Ok(rule) => {
-                // A rule with the id of an extended rule replaces it.
-                if let Some(pos) = rules.iter().position(|r| r.id == rule.id) {
-                    rules[pos] = rule;
-                } else {
-                    rules.push(rule);
-                }
+                add_rule(&mut rules, rule);
             }
             Err(mut e) => errors.append(&mut e),
         }
