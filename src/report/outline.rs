@@ -211,7 +211,11 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut open: Option<usize> = None;
-    let hint_level = |i: usize| hints.iter().find(|h| h.line == i).map(|h| h.level);
+    // Looked up for every line: a map, not a scan of all hints per line (the first hint of a
+    // line wins, as before).
+    let hint_levels: std::collections::HashMap<usize, u8> =
+        hints.iter().rev().map(|h| (h.line, h.level)).collect();
+    let hint_level = |i: usize| hint_levels.get(&i).copied();
 
     for i in body.clone() {
         let line = doc.lines[i].clone();
