@@ -28,6 +28,10 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Verdict {
     pub outcome: Outcome,
+    /// Where the rule found that it applies (the evidence of a true `when`): the place to label
+    /// a failure that has no evidence of its own, e.g. the shortcomings a report gives no causes
+    /// for.
+    pub context: Vec<Span>,
     /// The rule's message with its `{…}` filled in (for failures and unknowns).
     pub message: Option<String>,
     /// The report spans the decision rests on: the `for` item first, then what the condition
@@ -48,6 +52,7 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
             return vec![Verdict {
                 outcome: Outcome::Unknown(format!("`{}` cannot be listed: {why}", each.list.text)),
                 message: None,
+                context: Vec::new(),
                 evidence: list.evidence,
             }];
         }
@@ -63,23 +68,25 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
 }
 
 fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -> Verdict {
+    let mut context = Vec::new();
     if let Some(when) = &rule.when {
         let w = eval(&when.expr, ctx, env);
         match w.value {
-            Value::Bool(true) => {}
+            Value::Bool(true) => context = w.evidence,
             Value::Bool(false) => {
                 return Verdict {
                     outcome: Outcome::NotApplicable,
                     message: None,
+                    context,
                     evidence,
                 };
             }
             Value::Null(why) | Value::Unknown(why) => {
+                let why = format!("cannot tell whether the rule applies: {why}");
                 return Verdict {
-                    outcome: Outcome::Unknown(format!(
-                        "cannot tell whether the rule applies: {why}"
-                    )),
-                    message: None,
+                    message: Some(unknown_message(rule, &why)),
+                    outcome: Outcome::Unknown(why),
+                    context,
                     evidence,
                 };
             }
@@ -98,12 +105,38 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
         Value::Null(why) | Value::Unknown(why) => Outcome::Unknown(why.to_string()),
         _ => unreachable!("`assert` is checked to be a bool"),
     };
-    let message = (outcome != Outcome::Pass).then(|| render_message(rule, ctx, env));
+    let message = match &outcome {
+        Outcome::Pass => None,
+        Outcome::Unknown(why) => Some(unknown_message(rule, why)),
+        _ => Some(render_message(rule, ctx, env)),
+    };
     Verdict {
         outcome,
         message,
+        context,
         evidence,
     }
+}
+
+/// What a reviewer reads for an unknown: what the report does not say, in Chinese, and what
+/// could therefore not be decided (`报告未写明日期，无法判断：报告应于次年3月1日前报送`). The
+/// technical reason stays in the finding's `reason`.
+pub fn unknown_message(rule: &Rule, why: &str) -> String {
+    const MISSING: &[(&str, &str)] = &[
+        ("`report.date", "报告未写明日期"),
+        ("`report.year", "报告未写明所报告的年度"),
+        ("`report.title", "报告没有可识别的标题"),
+        ("`report.signer", "报告末尾未署报告单位"),
+        ("`report.issuer", "未能识别报告单位"),
+        ("`report.doc_number", "报告没有文号"),
+        ("`report.addressee", "报告未写明主送机关"),
+    ];
+    let what = MISSING
+        .iter()
+        .filter_map(|(key, zh)| why.find(key).map(|at| (at, *zh)))
+        .min_by_key(|&(at, _)| at)
+        .map_or("报告提供的信息不足", |(_, zh)| zh);
+    format!("{what}，无法判断：{}", rule.title)
 }
 
 /// The rule's message with its holes filled, or its title when it has no message.
@@ -125,14 +158,14 @@ pub fn render_message(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>) -> String {
 pub fn display(v: &Val, report: &Report) -> String {
     use crate::report::figures::format_value;
     match &v.value {
-        Value::Null(_) => "(none)".into(),
-        Value::Unknown(_) => "(unknown)".into(),
+        Value::Null(_) => "（无）".into(),
+        Value::Unknown(_) => "（未知）".into(),
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Num(n) => format_value(*n),
         Value::Percent(p) => format!("{}%", format_value(*p)),
         Value::Str(s) => s.to_string(),
-        Value::Regex(r) => r.as_str().to_string(),
+        Value::Regex(r) => regex_name(r),
         Value::Date(d) => d.to_string(),
         Value::List(items) => items
             .iter()
@@ -156,8 +189,36 @@ pub fn display(v: &Val, report: &Report) -> String {
             let f = &report.figures[*i];
             format!("{}{}", f.label, f.text)
         }
-        Value::Match(r) => report.normalized.text[r.clone()].to_string(),
+        Value::Match(r) => {
+            // A whole metadata table or a long match reads badly inside a sentence.
+            let text = report.normalized.text[r.clone()].replace('\n', " ");
+            match text.char_indices().nth(MATCH_CHARS) {
+                Some((cut, _)) => format!("{}…", &text[..cut]),
+                None => text,
+            }
+        }
     }
+}
+
+/// How many characters of a match a message shows.
+const MATCH_CHARS: usize = 40;
+
+/// A regex as a message names it: the name of its first named group (`/(?<突发事件应对>突发事件|应急)/`
+/// reads 突发事件应对), else its alternatives (`突发事件、应急`) — never regex syntax.
+fn regex_name(r: &regex::Regex) -> String {
+    if let Some(name) = r.capture_names().flatten().next() {
+        return name.to_string();
+    }
+    r.as_str()
+        .split('|')
+        .map(|alt| {
+            alt.chars()
+                .filter(|c| !"()[]{}?*+^$\\.".contains(*c))
+                .collect::<String>()
+        })
+        .filter(|a| !a.is_empty())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 use crate::expr::compile::{CExpr, CKind, Global};
@@ -263,7 +324,9 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
         };
         let evidence = v.and_then(|v| v.evidence.first().copied());
         let span = evidence.or_else(|| match status {
-            Status::Fail | Status::Unknown => anchor_span(report, anchor(rule)),
+            Status::Fail | Status::Unknown => v
+                .and_then(|v| v.context.first().copied())
+                .or_else(|| anchor_span(report, anchor(rule))),
             _ => None,
         });
         Finding {
@@ -304,8 +367,14 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
     if !flagged.is_empty() {
         return flagged;
     }
-    let all_excluded =
-        !verdicts.is_empty() && verdicts.iter().all(|v| v.outcome == Outcome::NotApplicable);
+    // `when` selects the items a `for` rule applies to; when it selects none — every item was
+    // excluded, or there was none (no rate reported for FZ007) — the rule is not applicable.
+    // A rule without `when` over an empty list passes (no placeholder found for FZ012).
+    let all_excluded = if verdicts.is_empty() {
+        rule.when.is_some()
+    } else {
+        verdicts.iter().all(|v| v.outcome == Outcome::NotApplicable)
+    };
     vec![make(
         if all_excluded {
             Status::NotApplicable

@@ -242,7 +242,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
         }
         Value::Match(range) => match name {
             "text" => Val::with(
-                Value::Str(ctx.text[range.clone()].into()),
+                Value::Str(r.normalized.text[range.clone()].into()),
                 o.evidence.clone(),
             ),
             "section" => {

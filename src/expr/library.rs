@@ -78,11 +78,30 @@ pub struct Ctx<'r> {
 }
 
 impl<'r> Ctx<'r> {
+    /// The context of a report. `text`, which `mentions`, `matches` and the other text searches
+    /// read, is the normalised text with page chrome blanked out (same length, so offsets stay
+    /// valid): a breadcrumb `首页>政务公开` is not the report mentioning 政务公开, and a button
+    /// `【打印】` is not a template placeholder. `chrome()` lists the chrome itself.
     pub fn new(report: &'r Report) -> Self {
-        Ctx {
-            report,
-            text: report.normalized.text.clone(),
-        }
+        let text = if report.chrome.is_empty() {
+            report.normalized.text.clone()
+        } else {
+            let full = &report.normalized.text;
+            let mut bytes = full.as_bytes().to_vec();
+            for c in &report.chrome {
+                for (k, ch) in full[c.norm.clone()].char_indices() {
+                    if ch != '\n' {
+                        let at = c.norm.start + k;
+                        bytes[at..at + ch.len_utf8()].fill(b' ');
+                    }
+                }
+            }
+            // Every blanked character became as many ASCII spaces as it had bytes.
+            String::from_utf8(bytes)
+                .expect("whole characters replaced by spaces")
+                .into()
+        };
+        Ctx { report, text }
     }
 }
 
@@ -226,6 +245,22 @@ pub static FUNCTIONS: &[Function] = &[
             let list: Vec<Val> = doublings(&ctx.text)
                 .into_iter()
                 .map(|r| Val::at(Value::Match(r.clone()), ctx.report.span_of_norm(r)))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "chrome",
+        params: &[],
+        ret: || Type::list(Type::Match),
+        doc: "the blocks of web-page chrome (breadcrumbs, metadata tables, buttons, banners, site footers), each once, with its place; text searches never see them",
+        example: "for: m in chrome()",
+        call: |ctx, _| {
+            let list: Vec<Val> = ctx
+                .report
+                .chrome
+                .iter()
+                .map(|c| Val::at(Value::Match(c.norm.clone()), c.span))
                 .collect();
             Val::new(Value::List(Arc::new(list)))
         },

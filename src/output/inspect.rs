@@ -24,6 +24,7 @@ fn source_name(s: crate::report::Source) -> &'static str {
         Title => "title",
         Letterhead => "letterhead",
         Body => "body",
+        Heading => "heading",
         Signature => "signature",
         Issued => "issue line",
     }

@@ -11,6 +11,7 @@
 //! the *normalised* text (simplified characters, half-width digits and punctuation): that is what
 //! rules match against.
 
+pub mod chrome;
 pub mod figures;
 pub mod front;
 pub mod lines;
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use crate::input::HeadingHint;
 
+pub use chrome::ChromeKind;
 pub use figures::Figure;
 pub use lines::LineIndex;
 pub use normalize::{Normalized, normalize};
@@ -93,8 +95,10 @@ pub enum Source {
     Title,
     /// The letterhead line above the title (`辛庄镇人民政府文件`).
     Letterhead,
-    /// The opening of the body (`2023年以来，…`).
+    /// The opening of the body (`2023年以来，…`, `现将2023年度…报告如下`).
     Body,
+    /// A level-1 heading (`一、2025年法治政府建设主要情况`).
+    Heading,
     /// The signature block at the end.
     Signature,
     /// The footer's issue line (`2021年1月29日印发`).
@@ -145,6 +149,19 @@ pub enum FrontKind {
     Other,
 }
 
+/// A block of web-page chrome: consecutive chrome lines (blank lines between them allowed), with
+/// the kind of its first line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chrome {
+    pub kind: ChromeKind,
+    /// The block's normalised lines, joined with `\n`.
+    pub text: String,
+    pub span: Span,
+    /// The block's range in the normalised text.
+    #[serde(skip)]
+    pub norm: std::ops::Range<usize>,
+}
+
 /// The parsed model of one report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -160,6 +177,8 @@ pub struct Report {
     pub doc_number: Option<Field>,
     pub addressee: Option<Field>,
     pub front_matter: Vec<FrontLine>,
+    /// Web-page chrome wherever it stands: top, middle or bottom.
+    pub chrome: Vec<Chrome>,
     pub sections: Vec<Section>,
     pub paragraphs: Vec<Paragraph>,
     pub signature: Option<Signature>,
@@ -178,6 +197,8 @@ pub(crate) struct Doc<'a> {
     /// Normalised byte range of every line, without its `\n` and without Markdown decoration
     /// (`## `, `**…**`, `> `).
     pub lines: Vec<std::ops::Range<usize>>,
+    /// The chrome kind of every line ([`chrome::kind`]), `None` for the report's own lines.
+    pub chrome: Vec<Option<ChromeKind>>,
 }
 
 impl<'a> Doc<'a> {
@@ -198,13 +219,83 @@ impl<'a> Doc<'a> {
         if start < text.len() {
             push(start..text.len());
         }
+        let mut chrome: Vec<Option<ChromeKind>> = lines
+            .iter()
+            .map(|r| chrome::kind(&text[r.clone()]))
+            .collect();
+        // A key whose value stands alone on the next non-empty line (`•发布机构:` / `澧浦镇`):
+        // the value is chrome too.
+        let mut awaiting: Option<ChromeKind> = None;
+        for (i, r) in lines.iter().enumerate() {
+            let line = text[r.clone()].trim();
+            if line.is_empty() {
+                continue;
+            }
+            if chrome[i].is_none()
+                && let Some(kind) = awaiting
+                && line.chars().count() <= 40
+                && !line.contains('。')
+            {
+                chrome[i] = Some(kind);
+            }
+            awaiting = chrome[i].filter(|_| chrome::awaits_value(line));
+        }
         Doc {
             orig,
             norm: text,
             map: &norm.map,
             index,
             lines,
+            chrome,
         }
+    }
+
+    /// True when line `i` is page chrome.
+    pub fn is_chrome(&self, i: usize) -> bool {
+        self.chrome[i].is_some()
+    }
+
+    /// The chrome blocks of the whole text: runs of chrome lines, blank lines inside a run
+    /// allowed. Lines the tail took as web chrome count too (as [`ChromeKind::SiteFooter`]
+    /// when the line classifier did not name them).
+    fn chrome_blocks(&self, tail_chrome: &[usize]) -> Vec<Chrome> {
+        let kind_of = |i: usize| {
+            self.chrome[i].or_else(|| tail_chrome.contains(&i).then_some(ChromeKind::SiteFooter))
+        };
+        let mut blocks: Vec<(ChromeKind, usize, usize)> = Vec::new();
+        let mut last_nonempty_was_chrome = false;
+        for i in 0..self.lines.len() {
+            if self.line_text(i).trim().is_empty() {
+                continue;
+            }
+            match kind_of(i) {
+                Some(kind) => {
+                    match blocks.last_mut() {
+                        Some(b) if last_nonempty_was_chrome => b.2 = i,
+                        _ => blocks.push((kind, i, i)),
+                    }
+                    last_nonempty_was_chrome = true;
+                }
+                None => last_nonempty_was_chrome = false,
+            }
+        }
+        blocks
+            .into_iter()
+            .map(|(kind, first, last)| {
+                let norm = self.lines[first].start..self.lines[last].end;
+                let text = (first..=last)
+                    .map(|i| self.line_text(i).trim())
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                Chrome {
+                    kind,
+                    text,
+                    span: self.span(norm.clone()),
+                    norm,
+                }
+            })
+            .collect()
     }
 
     /// The span in the original text of a normalised range.
@@ -236,22 +327,46 @@ pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
     let outline = outline::recognise(&doc, front.body_start..tail.first_line, hints);
     let figures = figures::recognise(&doc, &outline.paragraphs);
 
-    let year = front
-        .year
-        .or_else(|| front::year_from_body(&doc, &outline.paragraphs));
-    let issuer = front.issuer.or_else(|| {
-        let sig = tail.signature.as_ref()?.issuer.as_ref()?;
-        Some(Issuer {
-            text: sig.text.clone(),
-            span: sig.span,
-            source: Source::Signature,
-        })
-    });
     let date = tail
         .signature
         .as_ref()
         .and_then(|s| s.date.clone())
         .or_else(|| tail.issued_date.clone());
+    let year = front.year.or_else(|| {
+        front::year_from_body(&doc, &outline.paragraphs, &outline.sections, date.as_ref())
+    });
+    let signer = tail
+        .signature
+        .as_ref()
+        .and_then(|s| s.issuer.as_ref())
+        .map(|sig| Issuer {
+            text: sig.text.clone(),
+            span: sig.span,
+            source: Source::Signature,
+        });
+    // A title names a place (`静海区2023年度…`); the signature its government
+    // (`天津市静海区人民政府`): the government issues the report.
+    let issuer = match (front.issuer, signer) {
+        (Some(t), Some(s)) if !front::names_a_body(&t.text) && s.text.contains(&t.text) => Some(s),
+        // …or the opening sentence does (`闵行区2018年…` / `…,闵行区人民政府认真落实…`).
+        (Some(t), _) if !front::names_a_body(&t.text) => Some(
+            front::issuer_from_body(&doc, &outline.paragraphs, front.doc_number.as_ref())
+                .filter(|b| front::names_a_body(&b.text) && b.text.contains(&t.text))
+                .unwrap_or(t),
+        ),
+        (Some(t), _) => Some(t),
+        (None, Some(s)) => Some(s),
+        (None, None) => {
+            front::issuer_from_body(&doc, &outline.paragraphs, front.doc_number.as_ref())
+        }
+    };
+    let tail_chrome: Vec<usize> = tail
+        .footer
+        .iter()
+        .filter(|f| f.kind == tail::FooterKind::WebChrome)
+        .map(|f| f.line)
+        .collect();
+    let chrome = doc.chrome_blocks(&tail_chrome);
 
     drop(doc);
     Report {
@@ -261,6 +376,7 @@ pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
         doc_number: front.doc_number,
         addressee: front.addressee,
         front_matter: front.lines,
+        chrome,
         sections: outline.sections,
         paragraphs: outline.paragraphs,
         signature: tail.signature,

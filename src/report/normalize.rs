@@ -101,10 +101,48 @@ pub fn normalize(original: &str) -> Normalized {
                     b.emit('\n', o, olen);
                 }
             }
-            Kind::Char(n) => b.emit(n, o, olen),
+            Kind::Char(n) => {
+                b.emit(n, o, olen);
+                // `機(jī)關(guān)`: mirror sites gloss characters with pinyin; the gloss is not text.
+                if is_han(c) {
+                    let gloss = pinyin_gloss(&original[(o + olen) as usize..]);
+                    let end = o + olen + gloss as u32;
+                    while let Some(&(g, gc)) = chars.peek() {
+                        if g as u32 >= end {
+                            break;
+                        }
+                        b.delete(g as u32, gc.len_utf8() as u32);
+                        chars.next();
+                    }
+                }
+            }
         }
     }
     b.finish(original.len() as u32)
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// The length in bytes of a pinyin gloss at the start of `rest` (`(jī)`, `(guān)`), or 0: one to
+/// seven Latin letters in parentheses, at least one of them with a tone mark, so that `(a)` or
+/// `(PPP)` are never taken for one.
+fn pinyin_gloss(rest: &str) -> usize {
+    const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü";
+    let Some(inner) = rest.strip_prefix('(') else {
+        return 0;
+    };
+    let mut toned = false;
+    for (i, c) in inner.char_indices() {
+        match c {
+            ')' if i > 0 && toned => return i + 2,
+            'a'..='z' if i < 24 => {}
+            c if TONED.contains(c) && i < 24 => toned = true,
+            _ => return 0,
+        }
+    }
+    0
 }
 
 /// Traditional to simplified, after white space is settled: fast2s looks at a character's
@@ -274,6 +312,20 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pinyin_glosses_of_mirror_sites_are_dropped() {
+        let n = normalize("各級行政機(jī)關(guān)全面貫徹");
+        assert_eq!(&*n.text, "各级行政机关全面贯彻");
+        let (a, b) = (
+            n.map.start(n.text.find("关").unwrap()),
+            "各級行政機(jī)".len(),
+        );
+        assert_eq!(a, b, "the offset map skips the gloss");
+        // Not glosses: no tone mark, or not after a Chinese character.
+        assert_eq!(&*normalize("方案(a)和(PPP)").text, "方案(a)和(PPP)");
+        assert_eq!(&*normalize("x(jī)").text, "x(jī)");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -223,6 +223,12 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
         if content.is_empty() {
             continue;
         }
+        if doc.is_chrome(i) {
+            // Page chrome inside the body (a button bar between two pages of a saved site) is
+            // not the report's text, and ends the paragraph it interrupts.
+            open = None;
+            continue;
+        }
         let marker = heading_marker(content).or_else(|| {
             let level = hint_level(i)?;
             // A styled line is a heading only when it is short and is not a sentence.

@@ -26,6 +26,9 @@ pub struct FooterLine {
     pub kind: FooterKind,
     pub text: String,
     pub span: Span,
+    /// Index of the line in the normalised text.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// What a footer line is.
@@ -122,12 +125,14 @@ pub(crate) fn recognise(doc: &Doc) -> Tail {
             continue;
         }
         let text = doc.line_text(i);
-        let kind = footer_kind(text).or_else(|| {
-            let below_is_issue = footer
-                .last()
-                .is_some_and(|f: &FooterLine| f.kind == FooterKind::Issued);
-            (below_is_issue && OFFICE.is_match(text)).then_some(FooterKind::Issued)
-        });
+        let kind = footer_kind(text)
+            .or_else(|| doc.is_chrome(i).then_some(FooterKind::WebChrome))
+            .or_else(|| {
+                let below_is_issue = footer
+                    .last()
+                    .is_some_and(|f: &FooterLine| f.kind == FooterKind::Issued);
+                (below_is_issue && OFFICE.is_match(text)).then_some(FooterKind::Issued)
+            });
         let Some(kind) = kind else { break };
         let range = doc.lines[i].clone();
         if kind == FooterKind::Issued
@@ -146,6 +151,7 @@ pub(crate) fn recognise(doc: &Doc) -> Tail {
             kind,
             text: text.to_string(),
             span: doc.span(range),
+            line: i,
         });
         first = i;
     }
