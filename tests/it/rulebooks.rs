@@ -120,7 +120,7 @@ fn functions_are_documented_in_one_table() {
 fn every_builtin_rule_example_behaves_as_labelled() {
     let r = run(&["rules", "test"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.ends_with("38 passed, 0 failed\n"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("40 passed, 0 failed\n"), "{}", r.stdout);
     let book = reportlint::rulebook::load_builtin("fzzf-annual")
         .unwrap()
         .unwrap();
