@@ -14,6 +14,8 @@
 #                                   because Type3 glyphs are large
 #   scan-like.pdf                 — a page holding only an SVG drawing: pages but no text layer
 #   encrypted.pdf                 — wangbao-2023.pdf encrypted by qpdf with a user password
+#   restricted.pdf                — a one-page report encrypted with an owner password only (it
+#                                   opens without a password, as many published PDFs do)
 # Chromium needs: apt-get install chromium fonts-noto-cjk fonts-droid-fallback qpdf
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +46,7 @@ sentence = re.compile(r"[。；;，,]")
 # Title lines: the short lines before the first sentence, when the report has a title at all.
 first_body = next(i for i, l in enumerate(lines) if sentence.search(l))
 # Closing lines: the short lines after the last sentence (signature, date, footer).
-last_body = max(i for i, l in enumerate(lines) if sentence.search(l) and len(l) > 30)
+last_body = max(i for i, l in enumerate(lines) if sentence.search(l))
 out = [head]
 for i, l in enumerate(lines):
     if i < first_body and not l.endswith(("：", ":")):
@@ -77,8 +79,8 @@ html_of $seeds/yangshe-2023-traditional.txt chinese "Droid Sans Fallback" "Droid
 print_pdf "$work/yangshe.html" "$out/yangshe-2023-traditional.pdf"
 # Letterhead, document number, title, addressee, opening, first heading and its first
 # paragraph; then the closing arrangements, signature, date and footer.
-{ awk 'NF' $seeds/xinzhuang-2023.txt | head -7; awk 'NF' $seeds/xinzhuang-2023.txt | tail -7; } \
-    >"$out/xinzhuang-excerpt.txt"
+awk 'NF' $seeds/xinzhuang-2023.txt >"$work/xinzhuang.txt"
+{ head -7 "$work/xinzhuang.txt"; tail -7 "$work/xinzhuang.txt"; } >"$out/xinzhuang-excerpt.txt"
 html_of "$out/xinzhuang-excerpt.txt" chinese "Noto Serif CJK SC" "Noto Serif CJK SC" >"$work/xinzhuang.html"
 print_pdf "$work/xinzhuang.html" "$work/xinzhuang.pdf"
 # Type3 glyph programs compress better than Chromium leaves them.
@@ -98,5 +100,16 @@ print_pdf "$work/scan.html" "$out/scan-like.pdf"
 
 qpdf --encrypt secret owner 256 -- \
     "$out/wangbao-2023.pdf" "$out/encrypted.pdf"
+
+cat >"$work/short.txt" <<'TXT'
+某镇2023年度法治政府建设情况报告
+一、主要举措和成效
+全年行政机关负责人出庭应诉率100%，办理行政复议案件12件。
+某镇人民政府
+2024年2月1日
+TXT
+html_of "$work/short.txt" dash "Droid Sans Fallback" "Droid Sans Fallback" >"$work/short.html"
+print_pdf "$work/short.html" "$work/short.pdf"
+qpdf --encrypt "" owner 256 --print=none --modify=none -- "$work/short.pdf" "$out/restricted.pdf"
 
 ls -l "$out"

@@ -17,7 +17,8 @@
 //!   read as the ideographs ([`super::radicals`]).
 //! * Rotated text (stamps, watermarks, vertical writing) and text outside the page are left out;
 //!   invisible text (render mode 3, the text layer of a scan that went through OCR) is kept.
-//! * Errors: a document that needs a password is [`PdfError::Encrypted`]; pages without any
+//! * Errors: a document that needs a password is [`PdfError::Encrypted`]; one without `%%EOF` in
+//!   its last 4 KiB is truncated, hence [`PdfError::Unreadable`] even if `lopdf` can repair it; pages without any
 //!   character are [`PdfError::NoTextLayer`] (a scan: it needs OCR); characters that no font maps
 //!   to Unicode are [`PdfError::NoUnicode`]; anything `lopdf` cannot parse is
 //!   [`PdfError::Unreadable`] with its reason. Limits bound the decompressed content per page, the
@@ -91,10 +92,22 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, PdfError> {
     {
         return Err(PdfError::Unreadable("no %PDF- header".to_string()));
     }
+    // A cut download still parses (lopdf rebuilds the cross-reference table) but would give part
+    // of a report, or pages whose text is gone: say what happened instead.
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    let truncated = !tail.windows(5).any(|w| w == b"%%EOF");
     let doc = Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => PdfError::Encrypted,
+        e if truncated => {
+            PdfError::Unreadable(format!("{e}; the file is truncated (no %%EOF at its end)"))
+        }
         e => PdfError::Unreadable(e.to_string()),
     })?;
+    if truncated {
+        return Err(PdfError::Unreadable(
+            "the file is truncated (no %%EOF at its end)".to_string(),
+        ));
+    }
     if doc.is_encrypted() {
         return Err(PdfError::Encrypted);
     }

@@ -13,10 +13,11 @@
 //!    line heads or ends at least two other pages (running headers such as the issuer's name).
 //! 3. **Paragraphs.** A line continues the paragraph of the line before it (on the same page, or
 //!    the last line of the previous page) when they have the same font size, the line before
-//!    reaches the right margin (within 1.5 em), this line starts at the left margin (no first-line
+//!    reaches the right margin (within 1.5 em, in a text block at least 15 em wide), this line starts at the left margin (no first-line
 //!    indent), and the vertical gap is no larger than the usual line pitch. When the document
 //!    never indents first lines, a line before that ends a sentence (`。！？：`) also ends the
-//!    paragraph. Re-joined lines are concatenated (with a space only between Latin words), so the
+//!    paragraph. A title in a font larger than the body's, wrapped by the layout (a full line
+//!    and a centred one after it), is joined too. Re-joined lines are concatenated (with a space only between Latin words), so the
 //!    text has one paragraph per line, like HTML and DOCX extraction; the report parser's own
 //!    re-joining of lines that do not end a sentence then has nothing left to do.
 //! 4. **Heading hints.** Lines in a font at least 15 % larger than the body text get a heading
@@ -286,7 +287,9 @@ impl Metrics {
     fn continues(&self, a: &Line, b: &Line, _b_last_on_page: bool) -> bool {
         let em = b.size.max(1.0);
         let same_size = (a.size - b.size).abs() <= 0.1 * em;
-        let a_full = a.x1 >= self.right - 1.5 * em;
+        // Only a text block at least 15 em wide wraps lines; in a narrower one (or a document of
+        // a line or two) "reaching the right margin" means nothing.
+        let a_full = self.right - self.left >= 15.0 * em && a.x1 >= self.right - 1.5 * em;
         let b_flush = (b.x0 - self.left).abs() <= 0.5 * em;
         let close = if a.page == b.page {
             let gap = a.y - b.y;
@@ -295,7 +298,12 @@ impl Metrics {
             b.page == a.page + 1
         };
         let sentence_end = !self.indents && ends_sentence(&a.text);
-        same_size && a_full && b_flush && close && !sentence_end
+        // A title in a larger font wrapped by the layout: a full first line, then a centred one.
+        let middle = (self.left + self.right) / 2.0;
+        let wrapped_title = a.size >= 1.15 * self.body_size
+            && a.x0 <= self.left + 1.5 * em
+            && (b.x0 + b.x1 - 2.0 * middle).abs() <= 2.0 * em;
+        same_size && a_full && close && ((b_flush && !sentence_end) || wrapped_title)
     }
 }
 
@@ -494,6 +502,45 @@ mod tests {
                 .map(|h| (h.line, h.level))
                 .collect::<Vec<_>>(),
             [(0, 1), (1, 2)]
+        );
+    }
+
+    #[test]
+    fn a_large_title_wrapped_by_the_layout_is_one_line() {
+        let mut runs = vec![
+            run(
+                80.0,
+                520.0,
+                760.0,
+                22.0,
+                "常熟市辛庄镇人民政府2023年法治政府建设",
+            ),
+            run(240.0, 360.0, 728.0, 22.0, "情况报告"),
+            run(240.0, 360.0, 696.0, 22.0, "（征求意见稿）"),
+        ];
+        for i in 0..12 {
+            runs.push(run(
+                80.0,
+                520.0,
+                650.0 - 28.0 * i as f64,
+                16.0,
+                "正文正文正文正文",
+            ));
+        }
+        let p = Page {
+            runs,
+            top: 842.0,
+            right: 595.0,
+            ..Page::default()
+        };
+        let e = layout(&[p]);
+        let first: Vec<&str> = e.text.lines().take(2).collect();
+        assert_eq!(
+            first,
+            [
+                "常熟市辛庄镇人民政府2023年法治政府建设情况报告",
+                "（征求意见稿）"
+            ]
         );
     }
 }
