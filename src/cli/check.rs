@@ -13,7 +13,7 @@ const CHUNK: usize = 256;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.

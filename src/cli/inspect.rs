@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct InspectArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Output format.

@@ -2,8 +2,8 @@
 //!
 //! Paths are files or directories; directories are walked (no symlinks followed) and sorted, so a
 //! run is deterministic. Reports are picked by extension (`.txt`, `.md`, `.html`/`.htm`,
-//! `.docx`); other files are skipped and counted. Each file is read, size-checked, decoded
-//! ([`decode`]) and, for HTML and DOCX, turned into plain text ([`html`], [`docx`]). Problems are
+//! `.docx`, `.pdf`); other files are skipped and counted. Each file is read, size-checked, decoded
+//! ([`decode`]) and, for HTML, DOCX and PDF, turned into plain text ([`html`], [`docx`], [`pdf`]). Problems are
 //! [`InputError`]s naming the file and the place; the caller reports them and goes on.
 //! Hands on: [`Source`] — the text and the heading hints its format gave.
 
@@ -11,6 +11,9 @@ pub mod decode;
 pub mod docx;
 pub mod extracted;
 pub mod html;
+pub mod pdf;
+mod pdf_layout;
+mod radicals;
 
 pub use extracted::{Extracted, HeadingHint};
 
@@ -30,6 +33,7 @@ pub enum Format {
     Markdown,
     Html,
     Docx,
+    Pdf,
 }
 
 impl Format {
@@ -41,6 +45,7 @@ impl Format {
             "md" | "markdown" => Format::Markdown,
             "html" | "htm" | "xhtml" => Format::Html,
             "docx" => Format::Docx,
+            "pdf" => Format::Pdf,
             _ => return None,
         })
     }
@@ -51,6 +56,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Docx => "docx",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -60,9 +66,10 @@ impl Format {
 pub struct Source {
     pub path: PathBuf,
     pub format: Format,
-    /// The encoding the bytes were decoded from (`UTF-8`, `gb18030`, `Big5`…); DOCX is `UTF-8`.
+    /// The encoding the bytes were decoded from (`UTF-8`, `gb18030`, `Big5`…); DOCX is `UTF-8`,
+    /// PDF is `PDF` (its fonts map characters to Unicode).
     pub encoding: &'static str,
-    /// The text the model's spans point into: the file's text, or for HTML and DOCX the text
+    /// The text the model's spans point into: the file's text, or for HTML, DOCX and PDF the text
     /// extracted from them.
     pub text: String,
     pub heading_hints: Vec<HeadingHint>,
@@ -75,7 +82,7 @@ pub enum InputError {
     #[diagnostic(
         code(input::not_found),
         help(
-            "check the path; directories are searched for .txt, .md, .html, .htm and .docx files"
+            "check the path; directories are searched for .txt, .md, .html, .htm, .docx and .pdf files"
         )
     )]
     NotFound { path: PathBuf },
@@ -95,7 +102,7 @@ pub enum InputError {
     #[diagnostic(
         code(input::binary),
         help(
-            "reports are read from .txt, .md, .html and .docx files; convert other formats (PDF, scans) to text first"
+            "reports are read from .txt, .md, .html, .docx and .pdf files; convert other formats to text first"
         )
     )]
     Binary { path: PathBuf, offset: usize },
@@ -144,6 +151,27 @@ pub enum InputError {
         help("save the document again as .docx (Word 2007 or later), or export it as text")
     )]
     Docx { path: PathBuf, message: String },
+
+    #[error("{path}: {message}")]
+    #[diagnostic(
+        code(input::pdf_no_text),
+        help("a scanned report must go through OCR (e.g. ocrmypdf) before it can be checked")
+    )]
+    PdfNoText { path: PathBuf, message: String },
+
+    #[error("{path}: {message}")]
+    #[diagnostic(
+        code(input::pdf_encrypted),
+        help("ask for an unprotected copy, or save one without a password, and check that")
+    )]
+    PdfEncrypted { path: PathBuf, message: String },
+
+    #[error("{path}: {message}")]
+    #[diagnostic(
+        code(input::pdf),
+        help("download or export the PDF again; if it keeps failing, export the report as text")
+    )]
+    Pdf { path: PathBuf, message: String },
 }
 
 /// The files a run will read, and what it passed over.
@@ -242,6 +270,22 @@ pub fn from_bytes(
             message: e.to_string(),
         })?;
         (e, "UTF-8")
+    } else if format == Format::Pdf {
+        if bytes.is_empty() {
+            return Err(InputError::Empty { path: path_buf });
+        }
+        let e = pdf::extract_pdf(bytes).map_err(|e| {
+            let message = e.to_string();
+            let path = path_buf.clone();
+            match e {
+                pdf::PdfError::NoTextLayer { .. } | pdf::PdfError::NoUnicode { .. } => {
+                    InputError::PdfNoText { path, message }
+                }
+                pdf::PdfError::Encrypted => InputError::PdfEncrypted { path, message },
+                _ => InputError::Pdf { path, message },
+            }
+        })?;
+        (e, "PDF")
     } else {
         let (text, enc) = decode::decode(bytes, forced).map_err(|e| match e {
             decode::DecodeError::Empty => InputError::Empty {
@@ -317,7 +361,7 @@ mod tests {
         assert_eq!(Format::from_path(Path::new("b.htm")), Some(Format::Html));
         assert_eq!(Format::from_path(Path::new("b.docx")), Some(Format::Docx));
         assert_eq!(Format::from_path(Path::new("b.md")), Some(Format::Markdown));
-        assert_eq!(Format::from_path(Path::new("b.pdf")), None);
+        assert_eq!(Format::from_path(Path::new("b.PDF")), Some(Format::Pdf));
         assert_eq!(Format::from_path(Path::new("README")), None);
     }
 

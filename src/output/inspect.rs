@@ -203,7 +203,10 @@ fn error_path(e: &InputError) -> Option<String> {
         | Invalid { path, .. }
         | Unrecognised { path, .. }
         | TooLarge { path, .. }
-        | Docx { path, .. } => Some(path.display().to_string()),
+        | Docx { path, .. }
+        | PdfNoText { path, .. }
+        | PdfEncrypted { path, .. }
+        | Pdf { path, .. } => Some(path.display().to_string()),
     }
 }
 

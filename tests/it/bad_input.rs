@@ -11,7 +11,8 @@ fn invalid_byte_place() -> (usize, usize) {
     (at, 1 + text[..at].matches('\n').count())
 }
 
-/// One directory with a good report among empty, binary, undecodable and non-report files.
+/// One directory with a good report among empty, binary, undecodable, broken DOCX and PDF, and
+/// non-report files.
 fn mixed_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
@@ -27,6 +28,7 @@ fn mixed_dir() -> tempfile::TempDir {
     fs::write(p.join("e-good.txt"), seed_text("wangbao-2023")).unwrap();
     fs::write(p.join("f-notes.pdf"), b"%PDF-1.4").unwrap();
     fs::write(p.join("g-broken.docx"), b"PK\x03\x04 not really a zip").unwrap();
+    fs::write(p.join("h-photo.jpg"), b"\xff\xd8\xff\xe0").unwrap();
     dir
 }
 
@@ -50,6 +52,7 @@ fn each_bad_file_is_named_and_the_good_one_is_still_read() {
         ("b-blank.txt", "the file is empty"),
         ("c-binary.txt", "binary data at byte 8"),
         ("d-invalid.txt", invalid.as_str()),
+        ("f-notes.pdf", "cannot read the PDF"),
         ("g-broken.docx", "not a readable DOCX"),
     ] {
         let line = r
@@ -61,7 +64,7 @@ fn each_bad_file_is_named_and_the_good_one_is_still_read() {
     }
     assert!(
         r.stderr
-            .contains("1 report read, 5 unreadable, 1 other file skipped"),
+            .contains("1 report read, 6 unreadable, 1 other file skipped"),
         "{}",
         r.stderr
     );
@@ -88,6 +91,7 @@ fn json_lists_reports_and_errors_together() {
             "input::empty",
             "input::binary",
             "input::encoding",
+            "input::pdf",
             "input::docx"
         ]
     );

@@ -4,6 +4,7 @@ mod bad_input;
 mod check;
 mod formats;
 mod language;
+mod pdf;
 mod properties;
 mod real;
 mod rulebooks;
