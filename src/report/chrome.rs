@@ -90,7 +90,7 @@ static ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is one button or label of a page and nothing else.
 static LONE_BUTTON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\[【]?(?:打印|关闭|返回|返回上一级|返回列表|字号|字体|大|中|小|默认|收藏|分享|下载|主动公开|依申请公开|不予公开|正文|政策文件|政策解读|文件下载|相关文件)[】\]]?$",
+        r"^[\[【]?(?:打印|关闭|返回|返回上一级|返回列表|字号|字体|大|中|小|默认|收藏|分享|下载|主动公开|依申请公开|不予公开|正文|政策文件|政策解读|文件下载|相关文件|Menu|MENU|菜单|搜索|English)[】\]]?$",
     )
     .unwrap()
 });

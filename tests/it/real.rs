@@ -272,3 +272,63 @@ fn real_corpus() {
         false_errors.join("\n")
     );
 }
+
+/// A report saved from a government web page (breadcrumbs, a metadata table, buttons, a site
+/// footer) is judged like its clean text; the chrome is reported once per block, by FZ013 only.
+#[test]
+fn a_report_saved_from_a_web_page_is_judged_like_its_clean_text() {
+    use crate::{parse_bytes, seed_text};
+    let book = load_builtin("fzzf-annual").unwrap().unwrap();
+    let clean = seed_text("xinzhuang-2023");
+    let saved = format!(
+        "当前位置：首页 > 政务公开 > 法治政府建设年度报告\n\
+         • 索 引 号：11320581/2024-00012\n\
+         • 发布机构：\n常熟市辛庄镇人民政府\n\
+         • 成文日期：2024-03-20\n\
+         【打印】【关闭】【扫一扫】\n\n\
+         {clean}\n\
+         网站地图 | 联系我们\n苏ICP备05004414号\n"
+    );
+    let findings = |name: &str, text: &str| {
+        let report = parse_bytes(name, text.as_bytes());
+        check_report(name, &report, &book.rules, |r| Some(r.severity)).findings
+    };
+    let (a, b) = (findings("clean.txt", &clean), findings("saved.txt", &saved));
+    let outcomes = |fs: &[reportlint::check::finding::Finding], rule: &str| {
+        fs.iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.status, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    for rule in book
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|&r| r != "FZ013")
+    {
+        assert_eq!(outcomes(&a, rule), outcomes(&b, rule), "{rule}");
+    }
+    assert_eq!(
+        outcomes(&a, "FZ013"),
+        vec![(Status::Pass, outcomes(&a, "FZ013")[0].1.clone())]
+    );
+    let residue: Vec<_> = b.iter().filter(|f| f.rule == "FZ013").collect();
+    assert_eq!(
+        residue.len(),
+        2,
+        "one finding per chrome block: {residue:#?}"
+    );
+    assert_eq!(residue[0].span.unwrap().line, 1);
+    assert!(residue[0].message.contains("当前位置"));
+    assert!(residue[1].message.contains("网站地图"));
+    let report = parse_bytes("saved.txt", saved.as_bytes());
+    assert_eq!(
+        report.title.unwrap().text,
+        "常熟市辛庄镇人民政府2023年法治政府建设情况报告"
+    );
+    assert_eq!(
+        report.year.unwrap().value,
+        2023,
+        "never the 成文日期 of the page"
+    );
+}
