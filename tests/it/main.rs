@@ -5,6 +5,7 @@ mod check;
 mod formats;
 mod language;
 mod properties;
+mod robust;
 mod rulebooks;
 mod seeds;
 mod snapshots;
