@@ -202,6 +202,7 @@ fn error_path(e: &InputError) -> Option<String> {
         | Invalid { path, .. }
         | Unrecognised { path, .. }
         | TooLarge { path, .. }
+        | Limit { path, .. }
         | Docx { path, .. } => Some(path.display().to_string()),
     }
 }
