@@ -222,15 +222,16 @@ impl Config {
     /// labelled at the exact bytes responsible.
     pub fn load(path: &Path) -> Result<Config, Vec<RulebookError>> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![RulebookError::new(
-                codes::IO,
-                format!("cannot read configuration file {name}: {e}"),
-                &SourceFile::new(name.clone(), ""),
-                0..0,
-                "",
-            )]
-        })?;
+        let text =
+            crate::limits::read_text(path, crate::limits::MAX_CONFIG_BYTES).map_err(|e| {
+                vec![RulebookError::new(
+                    codes::IO,
+                    format!("cannot read configuration file {name}: {e}"),
+                    &SourceFile::new(name.clone(), ""),
+                    0..0,
+                    "",
+                )]
+            })?;
         Config::from_source(SourceFile::new(name, text), path)
     }
 

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod expr;
 pub mod input;
+pub mod limits;
 pub mod output;
 pub mod report;
 pub mod rulebook;

@@ -94,11 +94,7 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
         }
     }
     let v = eval(&rule.assert.expr, ctx, env);
-    for s in &v.evidence {
-        if !evidence.contains(s) {
-            evidence.push(*s);
-        }
-    }
+    crate::expr::value::merge_evidence(&mut evidence, &v.evidence);
     let outcome = match v.value {
         Value::Bool(true) => Outcome::Pass,
         Value::Bool(false) => Outcome::Fail,

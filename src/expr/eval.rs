@@ -480,7 +480,9 @@ fn quantify(
             (Value::Bool(false), Quantifier::All) => return v.and_evidence(&item.evidence),
             (Value::Bool(true), Quantifier::Count) => {
                 count += 1;
-                hits.extend(item.evidence.first().copied());
+                if hits.len() < crate::expr::value::MAX_EVIDENCE {
+                    hits.extend(item.evidence.first().copied());
+                }
             }
             (Value::Bool(_), _) => {}
             _ => {

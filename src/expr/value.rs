@@ -8,8 +8,23 @@
 use crate::report::{Date, Span};
 use std::sync::Arc;
 
-/// At most this many evidence spans travel with a value (the first ones found).
-const MAX_EVIDENCE: usize = 16;
+/// At most this many evidence spans travel with a value (the first ones found). The bound keeps
+/// merging evidence linear: a rule over 100 000 headings must not compare every span with every
+/// other.
+pub const MAX_EVIDENCE: usize = 16;
+
+/// Appends the spans of `src` not yet in `dst`, keeping at most [`MAX_EVIDENCE`]: the only way
+/// evidence is merged, so no merge ever scans more than that many spans per span added.
+pub fn merge_evidence(dst: &mut Vec<Span>, src: &[Span]) {
+    for s in src {
+        if dst.len() >= MAX_EVIDENCE {
+            break;
+        }
+        if !dst.contains(s) {
+            dst.push(*s);
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Value {
@@ -50,7 +65,8 @@ impl Val {
         }
     }
 
-    pub fn with(value: Value, evidence: Vec<Span>) -> Val {
+    pub fn with(value: Value, mut evidence: Vec<Span>) -> Val {
+        evidence.truncate(MAX_EVIDENCE);
         Val { value, evidence }
     }
 
@@ -71,14 +87,7 @@ impl Val {
 
     /// Adds another value's evidence to this one's.
     pub fn and_evidence(mut self, other: &[Span]) -> Val {
-        for s in other {
-            if self.evidence.len() >= MAX_EVIDENCE {
-                break;
-            }
-            if !self.evidence.contains(s) {
-                self.evidence.push(*s);
-            }
-        }
+        merge_evidence(&mut self.evidence, other);
         self
     }
 

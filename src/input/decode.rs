@@ -46,7 +46,15 @@ pub fn decode(
         }
     } else {
         if let Some(offset) = memchr_nul(bytes) {
-            return Err(DecodeError::Binary { offset });
+            // NULs are the ASCII characters of UTF-16 written without a BOM.
+            if forced.is_none()
+                && let Some(decoded) = utf16_without_bom(bytes)
+            {
+                return Ok(decoded);
+            }
+            if forced.is_none_or(|f| f != UTF_16LE && f != UTF_16BE) {
+                return Err(DecodeError::Binary { offset });
+            }
         }
         match forced {
             Some(enc) => strict(enc, bytes)?,
@@ -60,6 +68,41 @@ pub fn decode(
         return Err(DecodeError::Binary { offset });
     }
     Ok((text, enc))
+}
+
+/// UTF-16 without a BOM: an even number of bytes that decode strictly, in the byte order where
+/// the NULs fall, to text that reads as Chinese or ASCII (binary data decodes to a scatter of
+/// rare characters and controls).
+fn utf16_without_bom(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let nul_at = |parity: usize| {
+        bytes
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    // ASCII in UTF-16LE is `x 00`: NULs at odd offsets.
+    let enc = if nul_at(1) > nul_at(0) {
+        UTF_16LE
+    } else {
+        UTF_16BE
+    };
+    let (text, enc) = strict(enc, bytes).ok()?;
+    let mut total = 0usize;
+    let mut readable = 0usize;
+    for c in text.chars() {
+        total += 1;
+        let ok = matches!(c, '\t' | '\n' | '\r' | ' '..='~')
+            || ('\u{3000}'..='\u{9FFF}').contains(&c)
+            || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+            || ('\u{2000}'..='\u{206F}').contains(&c);
+        readable += usize::from(ok);
+    }
+    (readable * 100 >= total * 95).then_some((text, enc))
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
@@ -148,10 +191,19 @@ fn guess(bytes: &[u8]) -> Result<(String, &'static Encoding), DecodeError> {
     }
     // Simplified text in GBK nearly always has byte pairs Big5 cannot decode: then there is
     // nothing to guess. Only text that could be either goes to chardetng.
-    if strict(BIG5, cut_at_char_boundary(sample)).is_err()
-        && let Ok(decoded) = strict(GB18030, bytes)
-    {
-        return Ok(decoded);
+    if strict(BIG5, cut_at_char_boundary(sample)).is_err() {
+        match strict(GB18030, bytes) {
+            Ok(decoded) => return Ok(decoded),
+            // Damaged GB18030 is named as such, at the damage, when what comes before it reads
+            // as GB18030: guessing on the whole sample would be thrown off by the broken bytes.
+            Err(DecodeError::Invalid { offset, .. }) if reads_as_gbk(&bytes[..offset]) => {
+                return Err(DecodeError::Invalid {
+                    encoding: GB18030.name(),
+                    offset,
+                });
+            }
+            Err(_) => {}
+        }
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(sample, sample.len() == bytes.len());
@@ -169,6 +221,18 @@ fn guess(bytes: &[u8]) -> Result<(String, &'static Encoding), DecodeError> {
         });
     };
     strict(enc, bytes)
+}
+
+/// Whether chardetng, shown the valid start of a file, takes it for GBK.
+fn reads_as_gbk(prefix: &[u8]) -> bool {
+    let sample = cut_at_char_boundary(&prefix[..prefix.len().min(SAMPLE)]);
+    if sample.is_ascii() {
+        return false;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(sample, true);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    guess == GBK || guess == GB18030
 }
 
 #[cfg(test)]
@@ -231,6 +295,53 @@ mod tests {
             decode(&damaged, Some(UTF_8)),
             Err(DecodeError::Invalid { offset: 12, .. })
         ));
+    }
+
+    /// A stray byte at 200 in GB18030 text was reported as "cannot tell the encoding … closest
+    /// guess windows-1252" at byte 2; it is damaged GB18030, at byte 200.
+    #[test]
+    fn damaged_gb18030_is_named_at_the_damage() {
+        let text = format!("{TEXT}\n").repeat(8);
+        let (mut gbk, _, _) = GB18030.encode(&text);
+        let at = (200..)
+            .find(|&i| {
+                GB18030
+                    .decode_without_bom_handling_and_without_replacement(&gbk[..i])
+                    .is_some()
+            })
+            .unwrap();
+        gbk.to_mut().insert(at, 0xFF);
+        assert_eq!(
+            decode(&gbk, None),
+            Err(DecodeError::Invalid {
+                encoding: "gb18030",
+                offset: at
+            })
+        );
+    }
+
+    /// UTF-16 without a BOM has NULs (its ASCII characters) and was called binary.
+    #[test]
+    fn utf16_without_bom_is_read() {
+        let text = format!("{TEXT}\n2023年12月31日\n");
+        for (enc, bytes) in [
+            (
+                UTF_16LE,
+                text.encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<u8>>(),
+            ),
+            (
+                UTF_16BE,
+                text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            ),
+        ] {
+            assert_eq!(decode(&bytes, None), Ok((text.clone(), enc)));
+        }
+        // Real binary data with NULs is still binary.
+        let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+        png.extend_from_slice(&[0u8; 64]);
+        assert_eq!(decode(&png, None), Err(DecodeError::Binary { offset: 8 }));
     }
 
     #[test]

@@ -40,8 +40,21 @@ use zip::result::ZipError;
 
 use super::extracted::{Extracted, TextBuilder};
 
-/// Largest uncompressed `word/document.xml` (and `word/styles.xml`) accepted.
+/// Largest uncompressed `word/document.xml` accepted.
 const PART_SIZE_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Largest uncompressed `word/styles.xml` read (real ones are tens of kilobytes).
+const STYLES_SIZE_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// A part may inflate to this many times its compressed size (Word's XML compresses 5–30×; a
+/// ZIP bomb about 1000×) …
+const MAX_RATIO: u64 = 200;
+
+/// … or to this size, whatever its compressed size.
+const MIN_PART_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// Most entries in a DOCX archive (Word writes about a dozen).
+pub const MAX_DOCX_ENTRIES: usize = 10_000;
 
 /// How far `w:basedOn` chains of styles are followed.
 const MAX_STYLE_CHAIN: usize = 32;
@@ -62,8 +75,20 @@ pub(crate) enum DocxError {
     NoDocument,
     #[error("word/document.xml is not well-formed XML: {0}")]
     Xml(String),
-    #[error("word/document.xml is larger than {limit} bytes when uncompressed")]
-    TooLarge { limit: u64 },
+    #[error("{part} is larger than {limit} bytes when uncompressed")]
+    TooLarge { part: String, limit: u64 },
+    #[error(
+        "{part} inflates past {limit} bytes, over {MAX_RATIO} times its compressed size ({compressed} bytes): a ZIP bomb"
+    )]
+    Bomb {
+        part: String,
+        limit: u64,
+        compressed: u64,
+    },
+    #[error(
+        "the archive has {entries} entries; a DOCX has a few dozen at most (limit {MAX_DOCX_ENTRIES})"
+    )]
+    TooManyEntries { entries: usize },
 }
 
 /// Turns the bytes of a DOCX file into plain text lines with heading hints.
@@ -76,10 +101,19 @@ pub(crate) fn extract_docx(bytes: &[u8]) -> Result<Extracted, DocxError> {
 fn extract_docx_with_limit(bytes: &[u8], limit: u64) -> Result<Extracted, DocxError> {
     let mut archive =
         ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::NotZip(e.to_string()))?;
+    if archive.len() > MAX_DOCX_ENTRIES {
+        return Err(DocxError::TooManyEntries {
+            entries: archive.len(),
+        });
+    }
     let document =
         read_part(&mut archive, "word/document.xml", limit)?.ok_or(DocxError::NoDocument)?;
     // styles.xml only improves heading hints: any problem with it is ignored.
-    let styles = match read_part(&mut archive, "word/styles.xml", limit) {
+    let styles = match read_part(
+        &mut archive,
+        "word/styles.xml",
+        limit.min(STYLES_SIZE_LIMIT),
+    ) {
         Ok(Some(xml)) => parse_styles(&decode_xml(&xml)),
         _ => Styles::default(),
     };
@@ -109,14 +143,44 @@ fn read_part<R: Read + Seek>(
         Err(ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(DocxError::NotZip(format!("cannot open {name}: {e}"))),
     };
+    // A part that says it is too large is refused before anything is inflated.
+    if file.size() > limit {
+        return Err(DocxError::TooLarge {
+            part: name.to_string(),
+            limit,
+        });
+    }
+    // The compressed size is bounded by the archive's own size, so this bound is too: a ZIP bomb
+    // lying about its inflated size is stopped after at most MAX_RATIO times its bytes.
+    let compressed = file.compressed_size();
+    let bomb_limit = compressed.saturating_mul(MAX_RATIO).max(MIN_PART_LIMIT);
+    let stop = limit.min(bomb_limit);
+    if file.size() > stop {
+        return Err(DocxError::Bomb {
+            part: name.to_string(),
+            limit: stop,
+            compressed,
+        });
+    }
     // Pre-allocate from the declared size, but not blindly: it may lie.
-    let capacity = file.size().min(limit).min(16 * 1024 * 1024);
+    let capacity = file.size().min(stop).min(16 * 1024 * 1024);
     let mut buffer = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    file.take(limit.saturating_add(1))
+    file.take(stop.saturating_add(1))
         .read_to_end(&mut buffer)
         .map_err(|e| DocxError::NotZip(format!("cannot read {name}: {e}")))?;
-    if buffer.len() as u64 > limit {
-        return Err(DocxError::TooLarge { limit });
+    if buffer.len() as u64 > stop {
+        return Err(if stop < limit {
+            DocxError::Bomb {
+                part: name.to_string(),
+                limit: stop,
+                compressed,
+            }
+        } else {
+            DocxError::TooLarge {
+                part: name.to_string(),
+                limit,
+            }
+        });
     }
     Ok(Some(buffer))
 }
@@ -384,10 +448,13 @@ fn parse_document(xml: &str, styles: &Styles) -> Result<Extracted, DocxError> {
         let (namespace, event) = match reader.read_resolved_event() {
             Ok((resolved, event)) => (namespace_of(&resolved), event),
             Err(e) => {
-                return Err(DocxError::Xml(format!(
-                    "{e} (at byte {})",
-                    reader.error_position()
-                )));
+                // Some errors (too deep a nesting) leave the error position unset: the position
+                // reached is then the best place to name.
+                let at = match reader.error_position() {
+                    0 => reader.buffer_position(),
+                    at => at,
+                };
+                return Err(DocxError::Xml(format!("{e} (at byte {at})")));
             }
         };
         match event {
@@ -913,9 +980,26 @@ mod tests {
         let bytes = docx(&p(&"长".repeat(1000)), None);
         assert!(matches!(
             extract_docx_with_limit(&bytes, 1024),
-            Err(DocxError::TooLarge { limit: 1024 })
+            Err(DocxError::TooLarge { limit: 1024, .. })
         ));
         assert!(extract_docx_with_limit(&bytes, 1 << 20).is_ok());
+    }
+
+    /// Each rejected bomb used to inflate 256 MiB before the size check, once per thread (8
+    /// bombs peaked at 2 GB). Its size is now bounded by its compressed size: 24 MiB of
+    /// repeated text in 24 KB is refused from the headers, before anything is inflated.
+    #[test]
+    fn docx_bomb_is_refused_before_inflating() {
+        let xml = document(&p(&"长".repeat(8 * 1024 * 1024)));
+        let bytes = zip_of(&[("word/document.xml", xml.as_bytes())]);
+        assert!(bytes.len() < 200 * 1024, "{}", bytes.len());
+        let err = extract_docx(&bytes).unwrap_err();
+        assert!(matches!(err, DocxError::Bomb { .. }), "{err:?}");
+        assert!(err.to_string().contains("a ZIP bomb"), "{err}");
+        // The same text, compressed less absurdly (8 MiB floor), still reads.
+        let small = document(&p(&"长".repeat(1024 * 1024)));
+        let ok = extract_docx(&zip_of(&[("word/document.xml", small.as_bytes())])).unwrap();
+        assert_eq!(ok.text.chars().count(), 1024 * 1024 + 1);
     }
 
     #[test]
@@ -965,9 +1049,14 @@ mod tests {
             "<w:sdt><w:sdtContent>".repeat(depth),
             "</w:sdtContent></w:sdt>".repeat(depth)
         );
-        assert!(matches!(
-            extract_docx(&docx(&body, None)),
-            Err(DocxError::Xml(_))
-        ));
+        let Err(DocxError::Xml(message)) = extract_docx(&docx(&body, None)) else {
+            panic!("nesting beyond the reader's limit must be an XML error");
+        };
+        // It used to say "(at byte 0)": the place is where the reader gave up.
+        let at: usize = message
+            .rsplit_once("(at byte ")
+            .and_then(|(_, n)| n.trim_end_matches(')').parse().ok())
+            .unwrap_or_else(|| panic!("{message}"));
+        assert!(at > 65_535 * "<w:sdt>".len(), "{message}");
     }
 }

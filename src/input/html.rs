@@ -32,7 +32,7 @@
 
 use std::borrow::Cow;
 
-use scraper::{Html, Node};
+use scraper::Node;
 
 use super::extracted::{Extracted, TextBuilder};
 
@@ -88,11 +88,12 @@ const BLOCKS: &[&str] = &[
     "ul",
 ];
 
-/// Turns an HTML page into plain text lines with heading hints.
+/// Turns an HTML page into plain text lines with heading hints, or says where the page nests
+/// deeper than [`MAX_HTML_DEPTH`](super::html_depth::MAX_HTML_DEPTH) even after the pre-scan.
 ///
 /// Never panics; runs in time linear in the size of the parsed tree.
-pub(crate) fn extract_html(html: &str) -> Extracted {
-    let document = Html::parse_document(&limit_nesting(html));
+pub(crate) fn extract_html(html: &str) -> Result<Extracted, super::html_depth::TooDeep> {
+    let document = super::html_depth::parse_document(&limit_nesting(html))?;
     let root = document.tree.root();
     let body = root
         .children()
@@ -134,7 +135,7 @@ pub(crate) fn extract_html(html: &str) -> Extracted {
             child = c.prev_sibling();
         }
     }
-    writer.finish()
+    Ok(writer.finish())
 }
 
 /// Element nesting depth beyond which tags are dropped before parsing.
@@ -564,8 +565,12 @@ mod tests {
     use super::super::extracted::HeadingHint;
     use super::*;
 
+    fn extract(html: &str) -> Extracted {
+        extract_html(html).expect("within the depth limit")
+    }
+
     fn text(html: &str) -> String {
-        extract_html(html).text
+        extract(html).text
     }
 
     #[test]
@@ -576,7 +581,7 @@ mod tests {
             <h1>标题</h1><p>一、总体情况</p><p>第二段<br>换行</p>\
             <script>var x=1</script><style>p{}</style>\
             <div class=\"footer\">苏公网安备 32058202010198号</div></body></html>";
-        let extracted = extract_html(html);
+        let extracted = extract(html);
         assert_eq!(
             extracted.text,
             "首页 | 简体 | 繁体 | 无障碍\n标题\n一、总体情况\n第二段\n换行\n苏公网安备 32058202010198号\n"
@@ -590,7 +595,7 @@ mod tests {
     #[test]
     fn heading_levels_and_line_numbers_after_collapsing() {
         let extracted =
-            extract_html("<p>甲</p><br><br><br><h2>乙</h2><h3>丙<br>丁</h3><h6> 戊 </h6><p>己</p>");
+            extract("<p>甲</p><br><br><br><h2>乙</h2><h3>丙<br>丁</h3><h6> 戊 </h6><p>己</p>");
         assert_eq!(extracted.text, "甲\n\n乙\n丙\n丁\n戊\n己\n");
         assert_eq!(
             extracted.heading_hints,
@@ -604,7 +609,7 @@ mod tests {
 
     #[test]
     fn empty_heading_gives_no_hint_to_the_next_line() {
-        let extracted = extract_html("<h2>  </h2><p>正文</p><h1><img src=x></h1>");
+        let extracted = extract("<h2>  </h2><p>正文</p><h1><img src=x></h1>");
         assert_eq!(extracted.text, "正文\n");
         assert!(extracted.heading_hints.is_empty());
     }
@@ -682,8 +687,8 @@ mod tests {
 
     #[test]
     fn empty_and_text_only_inputs() {
-        assert_eq!(extract_html(""), Extracted::default());
-        assert_eq!(extract_html("   \n "), Extracted::default());
+        assert_eq!(extract(""), Extracted::default());
+        assert_eq!(extract("   \n "), Extracted::default());
         assert_eq!(text("纯文本"), "纯文本\n");
         assert_eq!(text("<frameset><frame src=a></frameset>"), "");
     }
@@ -742,7 +747,7 @@ mod tests {
             "<p>段</p>".repeat(20_000),
             "</div>".repeat(MAX_NESTING)
         );
-        let extracted = extract_html(&html);
+        let extracted = extract(&html);
         assert_eq!(extracted.text.lines().count(), 20_000);
     }
 
@@ -797,7 +802,7 @@ mod tests {
                     .wrapping_add(1_442_695_040_888_963_407);
                 html.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
             }
-            let extracted = extract_html(&html);
+            let extracted = extract(&html);
             let lines: Vec<&str> = extracted.text.lines().collect();
             assert!(
                 extracted.text.is_empty() || extracted.text.ends_with('\n'),
@@ -814,6 +819,19 @@ mod tests {
                 previous = Some(hint.line);
             }
         }
+    }
+
+    /// `<svg><p>` leaves SVG in html5ever while the pre-scan still counted `<div/>` as closing
+    /// itself: 100 000 of them nested that deep and took minutes. The guard on the real tree
+    /// refuses the page instead, whatever the namespace.
+    #[test]
+    fn svg_cannot_hide_deep_nesting_from_the_guard() {
+        let html = format!("<svg><p>正文</p>{}", "<div/>".repeat(100_000));
+        let err = extract_html(&html).unwrap_err();
+        assert_eq!(err.line, 1);
+        // Without the trick, the pre-scan alone keeps the page parseable.
+        let plain = format!("<p>正文</p>{}", "<div/>".repeat(100_000));
+        assert_eq!(text(&plain), "正文\n");
     }
 
     #[test]
@@ -834,7 +852,7 @@ mod tests {
             "<plaintext><div>",
             "<div/>".repeat(1_000).leak(),
         ] {
-            let extracted = extract_html(html);
+            let extracted = extract(html);
             assert!(extracted.text.is_empty() || extracted.text.ends_with('\n'));
             assert!(!extracted.text.contains("\n\n\n"));
         }

@@ -11,6 +11,7 @@ pub mod decode;
 pub mod docx;
 pub mod extracted;
 pub mod html;
+pub mod html_depth;
 pub mod pdf;
 mod pdf_layout;
 mod radicals;
@@ -143,6 +144,15 @@ pub enum InputError {
         path: PathBuf,
         size: u64,
         limit: u64,
+    },
+
+    /// An input beyond one of the limits that keep time and memory bounded.
+    #[error("{path}: {message}")]
+    #[diagnostic(code(input::limit), help("{hint}"))]
+    Limit {
+        path: PathBuf,
+        message: String,
+        hint: String,
     },
 
     #[error("{path}: not a readable DOCX: {message}")]
@@ -311,7 +321,16 @@ pub fn from_bytes(
             },
         })?;
         let extracted = match format {
-            Format::Html => html::extract_html(&text),
+            Format::Html => html::extract_html(&text).map_err(|e| InputError::Limit {
+                path: path_buf.clone(),
+                message: format!(
+                    "HTML elements nested deeper than {} (line {})",
+                    html_depth::MAX_HTML_DEPTH,
+                    e.line
+                ),
+                hint: "the limit is fixed: no report nests this deeply; save the page again or as text"
+                    .into(),
+            })?,
             Format::Markdown => Extracted {
                 heading_hints: markdown_hints(&text),
                 text,

@@ -203,6 +203,7 @@ fn error_path(e: &InputError) -> Option<String> {
         | Invalid { path, .. }
         | Unrecognised { path, .. }
         | TooLarge { path, .. }
+        | Limit { path, .. }
         | Docx { path, .. }
         | PdfNoText { path, .. }
         | PdfEncrypted { path, .. }

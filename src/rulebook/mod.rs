@@ -124,8 +124,8 @@ pub const BUILTIN: &[(&str, &str)] =
 
 /// Loads a rulebook file (and what it extends).
 pub fn load_file(path: &Path) -> Result<Rulebook, Vec<RulebookError>> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| vec![RulebookError::io(path, &e.to_string())])?;
+    let text = crate::limits::read_text(path, crate::limits::MAX_RULEBOOK_BYTES)
+        .map_err(|e| vec![RulebookError::io(path, &e.to_string())])?;
     let file = SourceFile {
         name: path.display().to_string(),
         text: text.into(),
@@ -153,7 +153,7 @@ pub fn load(
     let file = Arc::new(file);
     let raw = yaml::parse_raw(&file)?;
     let mut errors = yaml::check_structure(&file, &raw);
-    chain.push(file.name.clone());
+    chain.push(chain_name(&file.name));
 
     // Extended rulebooks come first; their `let` bindings are visible here.
     let mut rules: Vec<Rule> = Vec::new();
@@ -205,6 +205,23 @@ pub fn load(
         }
     }
 
+    if let Some(extra) = raw.rules.value.get(crate::limits::MAX_RULES) {
+        errors.push(
+            RulebookError::new(
+                "rulebook::too_many_rules",
+                format!(
+                    "the rulebook has {} rules; the limit is {} per file",
+                    raw.rules.value.len(),
+                    crate::limits::MAX_RULES
+                ),
+                &file,
+                yaml::value_range(&file, &extra.id),
+                "one rule too many",
+            )
+            .with_help("split the rules into several rulebooks joined with `extends`"),
+        );
+        return Err(errors);
+    }
     for raw_rule in raw.rules.value.iter() {
         match compile_rule(&file, raw_rule, &scope) {
             Ok(rule) => {
@@ -266,7 +283,8 @@ fn load_extended(
     } else {
         let path: PathBuf = dir.map_or_else(|| PathBuf::from(&ext.value), |d| d.join(&ext.value));
         let name = path.display().to_string();
-        if chain.contains(&name) {
+        // Cycles are found on canonical paths: `s/../c.yaml` is `c.yaml` however it is spelt.
+        if chain.contains(&chain_name(&name)) {
             return Err(err(
                 format!(
                     "`{}` extends itself (through {})",
@@ -276,7 +294,24 @@ fn load_extended(
                 "cycle",
             ));
         }
-        match std::fs::read_to_string(&path) {
+        if chain.len() >= crate::limits::MAX_EXTENDS_DEPTH {
+            return Err(err(
+                format!(
+                    "`extends` nested deeper than {} rulebooks (through {})",
+                    crate::limits::MAX_EXTENDS_DEPTH,
+                    chain.join(" → ")
+                ),
+                "too deep",
+            )
+            .into_iter()
+            .map(|e| {
+                e.with_help(
+                    "the limit is fixed; extend the rulebooks side by side instead of in a chain",
+                )
+            })
+            .collect());
+        }
+        match crate::limits::read_text(&path, crate::limits::MAX_RULEBOOK_BYTES) {
             Ok(text) => (
                 SourceFile {
                     name: name.clone(),
@@ -292,11 +327,20 @@ fn load_extended(
             }
         }
     };
-    if chain.contains(&name) {
+    if chain.contains(&chain_name(&name)) {
         return Err(err(format!("`{}` extends itself", ext.value), "cycle"));
     }
     let sub_dir = Path::new(&name).parent().map(Path::to_path_buf);
     load(sub, sub_dir.as_deref(), chain)
+}
+
+/// How a rulebook stands in the `extends` chain: its canonical path when it is a file that
+/// exists, else its name (`builtin:NAME`).
+fn chain_name(name: &str) -> String {
+    if name.starts_with("builtin:") {
+        return name.to_string();
+    }
+    std::fs::canonicalize(name).map_or_else(|_| name.to_string(), |p| p.display().to_string())
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -342,6 +342,26 @@ pub(crate) fn options(duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Optio
     }
 }
 
+/// Why a budget was exceeded, in words that fit the cause: a file with too many rules is not an
+/// alias bomb.
+fn budget_help(inner: &serde_saphyr::Error, msg: &str) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match inner {
+        serde_saphyr::Error::Budget {
+            breach: B::Events { .. } | B::Nodes { .. } | B::ScalarBytes { .. },
+            ..
+        } => format!(
+            "the file holds more YAML than a rulebook may ({msg}); split it into several \
+             rulebooks joined with `extends`"
+        ),
+        serde_saphyr::Error::Budget {
+            breach: B::Depth { .. },
+            ..
+        } => format!("YAML nested deeper than a rulebook needs ({msg})"),
+        _ => format!("this looks like an alias bomb (`&a` / `*a` expanding exponentially) ({msg})"),
+    }
+}
+
 /// A serde-saphyr error as a rulebook diagnostic.
 pub(crate) fn saphyr_error(file: &SourceFile, err: &serde_saphyr::Error) -> RulebookError {
     use serde_saphyr::Error as E;
@@ -372,10 +392,7 @@ pub(crate) fn saphyr_error(file: &SourceFile, err: &serde_saphyr::Error) -> Rule
             span,
             "limit reached here",
         )
-        .with_help(format!(
-            "rulebooks are small; this looks like an alias bomb (`&a` / `*a` expanding \
-             exponentially) or runaway nesting ({msg})"
-        )),
+        .with_help(budget_help(inner, &msg)),
         E::MultipleDocuments { .. } => RulebookError::new(
             codes::YAML_SYNTAX,
             "a rulebook file holds a single YAML document",
@@ -2049,9 +2066,9 @@ mod tests {
            ·           ╰── limit reached here
          9 │ l6: &l6 [*l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5, *l5]
            ╰────
-          help: rulebooks are small; this looks like an alias bomb (`&a` / `*a` expanding exponentially)
-                or runaway nesting (YAML document too large or too complex: limits breached:
-                RecordedAnchorEvents { recorded_anchor_events: 100001 })
+          help: this looks like an alias bomb (`&a` / `*a` expanding exponentially) (YAML document too
+                large or too complex: limits breached: RecordedAnchorEvents { recorded_anchor_events:
+                100001 })
         ");
     }
 

@@ -7,6 +7,7 @@ mod language;
 mod pdf;
 mod properties;
 mod real;
+mod robust;
 mod rulebooks;
 mod seeds;
 mod snapshots;
