@@ -294,9 +294,7 @@ fn write_output(
         AuditFormat::Table => r::table::render(&mut buf, a)?,
         AuditFormat::Md => r::markdown::render(&mut buf, a)?,
         AuditFormat::Json => r::json::render(&mut buf, a)?,
-        AuditFormat::Html => {
-            writeln!(err, "reportlint: HTML is not written yet")?;
-        }
+        AuditFormat::Html => r::html::render(&mut buf, a)?,
         AuditFormat::Xlsx => {
             buf = r::xlsx::render(a).map_err(std::io::Error::other)?;
         }

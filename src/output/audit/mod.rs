@@ -3,8 +3,10 @@
 //! out once here as [`Grid`]s, so the terminal table, Markdown and CSV say the same thing.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod table;
 pub mod xlsx;
 
