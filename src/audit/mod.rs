@@ -41,7 +41,7 @@ pub struct Cell {
     /// The severity in force for this report.
     pub severity: Severity,
     /// For a failure or an unknown: the first such finding's message, place and evidence.
-    pub finding: Option<CellFinding>,
+    pub finding: Option<Box<CellFinding>>,
     /// How many findings failed (a `for` rule may fail on several items).
     pub failures: usize,
 }
@@ -52,6 +52,7 @@ pub struct CellFinding {
     pub message: String,
     pub reason: Option<String>,
     pub span: Option<Span>,
+    /// The evidence, at most 80 characters.
     pub evidence: Option<String>,
     pub span_is_evidence: bool,
 }
@@ -66,7 +67,7 @@ pub struct IndicatorValue {
     pub label: String,
     pub text: String,
     pub span: Span,
-    /// The sentence of the original text the figure stands in (at most ~160 characters).
+    /// The sentence of the original text the figure stands in (at most ~120 characters).
     pub sentence: String,
 }
 
@@ -105,7 +106,7 @@ pub struct AuditRow {
     /// One per rule, in rule order.
     pub cells: Vec<Cell>,
     /// One per indicator, in rulebook order; `None`: the report does not state it.
-    pub values: Vec<Option<IndicatorValue>>,
+    pub values: Vec<Option<Box<IndicatorValue>>>,
     pub arrangements: Vec<Arrangement>,
 }
 
@@ -193,12 +194,14 @@ pub fn row(
                 severity: mine[0].severity,
                 finding: first
                     .filter(|_| matches!(status, Status::Fail | Status::Unknown))
-                    .map(|f| CellFinding {
-                        message: f.message.clone(),
-                        reason: f.reason.clone(),
-                        span: f.span,
-                        evidence: f.evidence.clone(),
-                        span_is_evidence: f.span_is_evidence,
+                    .map(|f| {
+                        Box::new(CellFinding {
+                            message: f.message.clone(),
+                            reason: f.reason.clone(),
+                            span: f.span,
+                            evidence: f.evidence.as_deref().map(|e| clip(e, EVIDENCE_CHARS)),
+                            span_is_evidence: f.span_is_evidence,
+                        })
                     }),
                 failures: mine.iter().filter(|f| f.status == Status::Fail).count(),
             }
@@ -208,7 +211,7 @@ pub fn row(
         .iter()
         .map(|ind| {
             let f = &report.figures[ind.find(report)?];
-            Some(IndicatorValue {
+            Some(Box::new(IndicatorValue {
                 value: f.value,
                 unit: f.unit.clone(),
                 approximate: f.approximate,
@@ -216,7 +219,7 @@ pub fn row(
                 text: f.text.clone(),
                 span: f.span,
                 sentence: sentence(&report.original, f.span),
-            })
+            }))
         })
         .collect();
     let issuer = report.issuer.as_ref().map(|i| i.text.clone());
@@ -233,11 +236,23 @@ pub fn row(
     }
 }
 
+/// Evidence kept in a row, in characters: enough to recognise the place, small enough that
+/// 100 000 rows stay in memory.
+const EVIDENCE_CHARS: usize = 80;
+
+/// `s` cut to `max` characters, with `…` when cut.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
+    }
+}
+
 /// The sentence of `text` around `span`: back to the previous and on to the next sentence end
-/// (`。！？；` or a line break), at most 80 characters each way.
+/// (`。！？；` or a line break), at most 60 characters each way.
 pub fn sentence(text: &str, span: Span) -> String {
     const ENDS: &[char] = &['。', '！', '？', '；', '\n', '!', '?', ';'];
-    const REACH: usize = 80;
+    const REACH: usize = 60;
     let before = &text[..span.start];
     let mut start = span.start;
     for (n, (i, c)) in before.char_indices().rev().enumerate() {

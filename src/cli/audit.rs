@@ -289,37 +289,41 @@ fn write_output(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     use output::audit as r;
-    let mut buf: Vec<u8> = Vec::new();
+    // Written straight to the file (buffered) or to standard output, never held whole.
+    let mut file = match &args.output {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
+    let w: &mut dyn Write = match file.as_mut() {
+        Some(f) => f,
+        None => out,
+    };
     match format {
-        AuditFormat::Table => r::table::render(&mut buf, a)?,
-        AuditFormat::Md => r::markdown::render(&mut buf, a)?,
-        AuditFormat::Json => r::json::render(&mut buf, a)?,
-        AuditFormat::Html => r::html::render(&mut buf, a)?,
-        AuditFormat::Xlsx => {
-            buf = r::xlsx::render(a).map_err(std::io::Error::other)?;
-        }
+        AuditFormat::Table => r::table::render(w, a)?,
+        AuditFormat::Md => r::markdown::render(w, a)?,
+        AuditFormat::Json => r::json::render(w, a)?,
+        AuditFormat::Html => r::html::render(w, a)?,
+        AuditFormat::Xlsx => w.write_all(&r::xlsx::render(a).map_err(std::io::Error::other)?)?,
         AuditFormat::Csv => match args.sheet {
-            Some(Sheet::Matrix) => r::csv::matrix(&mut buf, a)?,
-            Some(Sheet::Figures) => r::csv::figures(&mut buf, a)?,
+            Some(Sheet::Matrix) => r::csv::matrix(w, a)?,
+            Some(Sheet::Figures) => r::csv::figures(w, a)?,
             None => {
                 // Two files: FILE (the matrix) and FILE-figures.csv.
                 let path = args.output.as_ref().expect("checked above");
                 let figures_path = sibling(path, "-figures");
-                let mut fig = Vec::new();
+                let mut fig = std::io::BufWriter::new(std::fs::File::create(&figures_path)?);
                 r::csv::figures(&mut fig, a)?;
-                std::fs::write(&figures_path, fig)?;
+                fig.flush()?;
                 writeln!(err, "wrote {}", figures_path.display())?;
-                r::csv::matrix(&mut buf, a)?;
+                r::csv::matrix(w, a)?;
             }
         },
     }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &buf)?;
-            writeln!(err, "wrote {}", path.display())
-        }
-        None => out.write_all(&buf),
+    w.flush()?;
+    if let Some(path) = &args.output {
+        writeln!(err, "wrote {}", path.display())?;
     }
+    Ok(())
 }
 
 /// `a/b.csv` with `-figures` → `a/b-figures.csv`.

@@ -111,13 +111,61 @@ fn failure_chart(a: &Audit) -> String {
     )
 }
 
-/// The indicator stated by the most reports (the first on a tie), if any report states one.
+/// The indicator to chart: the first (in rulebook order) that at least half of the reports
+/// state, else the one the most reports state; none when no report states any.
 fn chart_indicator(a: &Audit) -> Option<usize> {
+    let stated = |i: usize| a.rows.iter().filter(|r| r.values[i].is_some()).count();
     (0..a.indicators.len())
-        .map(|i| (a.rows.iter().filter(|r| r.values[i].is_some()).count(), i))
-        .filter(|(n, _)| *n > 0)
-        .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)))
-        .map(|(_, i)| i)
+        .find(|&i| stated(i) * 2 >= a.rows.len() && stated(i) > 0)
+        .or_else(|| {
+            (0..a.indicators.len())
+                .map(|i| (stated(i), i))
+                .filter(|(n, _)| *n > 0)
+                .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)))
+                .map(|(_, i)| i)
+        })
+}
+
+/// Above this many reports, the indicator chart shows ranges of values instead of reports.
+const MAX_BARS: usize = 40;
+/// Ranges of values in that chart.
+const BINS: usize = 10;
+
+/// Reports per range of values: `BINS` equal ranges from the smallest value to the largest.
+fn histogram(values: &[Bar], a: &Audit) -> Vec<Bar> {
+    let lo = values.iter().map(|b| b.value).fold(f64::INFINITY, f64::min);
+    let hi = values
+        .iter()
+        .map(|b| b.value)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let step = ((hi - lo) / BINS as f64).max(f64::EPSILON);
+    let mut counts = [0usize; BINS];
+    for b in values {
+        let k = (((b.value - lo) / step) as usize).min(BINS - 1);
+        counts[k] += 1;
+    }
+    let bins = if hi > lo { BINS } else { 1 };
+    (0..bins)
+        .map(|k| {
+            let (from, to) = (lo + step * k as f64, lo + step * (k + 1) as f64);
+            let label = if hi > lo {
+                format!(
+                    "{} – {}",
+                    format_value((from * 10.0).round() / 10.0),
+                    format_value((to.min(hi) * 10.0).round() / 10.0)
+                )
+            } else {
+                format_value(lo)
+            };
+            let n = if hi > lo { counts[k] } else { values.len() };
+            Bar {
+                label,
+                value: n as f64,
+                shown: format!("{n} {}", a.lang.pick("份", "reports")),
+                key: k.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// The chart of one indicator: across reports, and its mean per year when there are several.
@@ -141,15 +189,31 @@ fn indicator_chart(a: &Audit, i: usize) -> String {
         })
         .collect();
     per_report.sort_by(|x, y| y.value.total_cmp(&x.value));
-    let mut s = format!(
-        "<h3>{}</h3>{}",
-        escape(&format!(
-            "{}{}",
-            name,
-            a.lang.pick("：各报告", ": by report")
-        )),
-        bars(&per_report, "indicator", &name)
-    );
+    let mut s = if per_report.len() <= MAX_BARS {
+        format!(
+            "<h3>{}</h3>{}",
+            escape(&format!(
+                "{}{}",
+                name,
+                a.lang.pick("：各报告", ": by report")
+            )),
+            bars(&per_report, "indicator", &name)
+        )
+    } else {
+        // Too many reports for a bar each: how many reports fall in each range of values.
+        format!(
+            "<h3>{}</h3>{}",
+            escape(&format!(
+                "{}{}",
+                name,
+                a.lang.pick(
+                    "：各报告数值分布（报告数）",
+                    ": reports per range of values"
+                )
+            )),
+            bars(&histogram(&per_report, a), "indicator", &name)
+        )
+    };
     let mut years: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
     for r in &a.rows {
         if let (Some(y), Some(v)) = (r.year, r.values[i].as_ref()) {

@@ -90,32 +90,61 @@ fn series(a: &Audit, s: &crossyear::Series) -> Value {
     })
 }
 
-/// The whole audit as one JSON value.
-pub fn document(a: &Audit) -> Value {
-    json!({
-        "version": VERSION,
-        "lang": a.lang.pick("zh", "en"),
-        "score_formula": crate::audit::score_formula(a.lang),
-        "rules": a.rules.iter().map(|r| json!({
-            "id": r.id, "name": r.name, "title": r.title, "severity": r.severity.name(),
-        })).collect::<Vec<_>>(),
-        "indicators": a.indicators.iter().map(|i| json!({
-            "id": i.id, "name": i.name, "name_en": i.name_en, "units": i.units,
-        })).collect::<Vec<_>>(),
-        "reports": a.rows.iter().map(|r| report(a, r)).collect::<Vec<_>>(),
-        "per_rule": a.per_rule.iter().map(|s| json!({
+/// Writes `key: [items…]`, one item at a time, so that a large audit is never held as one value.
+fn array<T>(
+    w: &mut dyn Write,
+    key: &str,
+    items: impl Iterator<Item = T>,
+    value: impl Fn(T) -> Value,
+) -> io::Result<()> {
+    write!(w, "  {}: [", serde_json::to_string(key)?)?;
+    for (i, item) in items.enumerate() {
+        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *w, &value(item))?;
+    }
+    w.write_all(b"\n  ]")
+}
+
+/// The whole audit, written as one JSON document element by element (one report per line).
+pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
+    write!(
+        w,
+        "{{\n  \"version\": {VERSION},\n  \"lang\": {},\n  \"score_formula\": {},\n",
+        serde_json::to_string(a.lang.pick("zh", "en"))?,
+        serde_json::to_string(crate::audit::score_formula(a.lang))?
+    )?;
+    array(
+        w,
+        "rules",
+        a.rules.iter(),
+        |r| json!({"id": r.id, "name": r.name, "title": r.title, "severity": r.severity.name()}),
+    )?;
+    w.write_all(b",\n")?;
+    array(
+        w,
+        "indicators",
+        a.indicators.iter(),
+        |i| json!({"id": i.id, "name": i.name, "name_en": i.name_en, "units": i.units}),
+    )?;
+    w.write_all(b",\n")?;
+    array(w, "reports", a.rows.iter(), |r| report(a, r))?;
+    w.write_all(b",\n")?;
+    array(w, "per_rule", a.per_rule.iter(), |s| {
+        json!({
             "rule": a.rules[s.rule].id,
             "pass": s.pass, "fail": s.fail, "unknown": s.unknown,
             "not_applicable": s.not_applicable, "off": s.off,
             "examples": s.examples.iter().map(|&r| &a.rows[r].path).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "across_years": a.series.iter().map(|s| series(a, s)).collect::<Vec<_>>(),
-        "unreadable": a.unreadable.iter().map(|(p, m)| json!({"path": p, "message": m}))
-            .collect::<Vec<_>>(),
-    })
-}
-
-pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &document(a))?;
-    writeln!(w)
+        })
+    })?;
+    w.write_all(b",\n")?;
+    array(w, "across_years", a.series.iter(), |s| series(a, s))?;
+    w.write_all(b",\n")?;
+    array(
+        w,
+        "unreadable",
+        a.unreadable.iter(),
+        |(p, m)| json!({"path": p, "message": m}),
+    )?;
+    w.write_all(b"\n}\n")
 }

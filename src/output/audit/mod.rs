@@ -220,7 +220,7 @@ pub fn figures_grid(a: &Audit) -> Grid {
             cells.extend(
                 row.values
                     .iter()
-                    .map(|v| v.as_ref().map(value_text).unwrap_or_default()),
+                    .map(|v| v.as_deref().map(value_text).unwrap_or_default()),
             );
             cells
         })

@@ -22,7 +22,6 @@ struct Styles {
     unknown: Format,
     pass: Format,
     percent: Format,
-    number: Format,
     score: Format,
 }
 
@@ -39,7 +38,6 @@ impl Styles {
             unknown: border(Format::new().set_background_color(0xFFEB9C)),
             pass: border(Format::new().set_background_color(0xE2EFDA)),
             percent: Format::new().set_num_format("0.0%"),
-            number: Format::new().set_num_format("#,##0.####"),
             score: Format::new().set_num_format("0.0"),
         }
     }
@@ -197,7 +195,7 @@ fn figures_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxE
             if v.unit == "%" {
                 ws.write_number_with_format(r, c, v.value / 100.0, &st.percent)?;
             } else {
-                ws.write_number_with_format(r, c, v.value, &st.number)?;
+                ws.write_number(r, c, v.value)?;
             }
         }
     }
