@@ -2,11 +2,36 @@
 //! encodings and formats reportlint reads (UTF-8 text, GB18030 text, Markdown, HTML).
 //!
 //! `cargo run --release --example gen_corpus -- DIR [MEGABYTES]` (default 60).
+//!
+//! `cargo run --example gen_corpus -- --years DIR [ISSUERS]` (default 110) writes instead a
+//! corpus for `reportlint audit`: every issuer's reports for 2021, 2022 and 2023, with planted
+//! changes across the years (see `gen_corpus/years.rs`).
 
 use std::path::PathBuf;
 
+#[path = "gen_corpus/years.rs"]
+mod years;
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|a| a == "--years") {
+        args.next();
+        let Some(dir) = args.next().map(PathBuf::from) else {
+            eprintln!("usage: gen_corpus --years DIR [ISSUERS]");
+            std::process::exit(2);
+        };
+        let issuers: usize = args
+            .next()
+            .map_or(110, |n| n.parse().expect("a number of issuers"));
+        let planted = years::write(&dir, issuers, &[2021, 2022, 2023]).expect("write the corpus");
+        println!(
+            "{} reports of {issuers} issuers in {}; {} year-to-year steps planted",
+            issuers * 3,
+            dir.display(),
+            planted.len()
+        );
+        return;
+    }
     let Some(dir) = args.next().map(PathBuf::from) else {
         eprintln!("usage: gen_corpus DIR [MEGABYTES]");
         std::process::exit(2);

@@ -7,6 +7,7 @@
 //! [`check`] (rules × reports → verdicts) → [`output`] (renderers), driven by [`cli`].
 //! [`run`] is the whole program, callable in-process by tests.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -4,13 +4,16 @@
 //! Every subcommand reads its inputs, reports unreadable ones as diagnostics on stderr, goes on with
 //! the others, and returns exit status 2 at the end if anything could not be read.
 
+mod audit;
 mod check;
 mod inspect;
+mod pipeline;
 mod rules;
 
 use crate::input;
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
+use audit::AuditArgs;
 use check::CheckArgs;
 use clap::{Parser, Subcommand, ValueEnum};
 use inspect::InspectArgs;
@@ -44,6 +47,9 @@ enum Color {
 enum Command {
     /// Checks reports against the built-in rulebook (or the configured ones).
     Check(CheckArgs),
+    /// Summarises many reports for a reviewer: rule outcomes as a matrix, key figures, and
+    /// changes across years (table, Markdown, CSV, JSON, XLSX, HTML).
+    Audit(AuditArgs),
     /// Shows what the parser sees in reports: title, year, issuer, headings, signature, figures.
     Inspect(InspectArgs),
     /// Works with rulebooks: validate, list rules, list the expression functions.
@@ -89,6 +95,7 @@ where
     let diag = output::Diagnostics::new(color);
     let result = match cli.command {
         Command::Check(args) => check::check(args, out, err, &diag),
+        Command::Audit(args) => audit::audit(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
         Command::Rules(RulesCommand::Doc { file }) => {
             match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {

@@ -130,6 +130,29 @@ pub(super) fn rules_test(
             }
         }
     }
+    for ind in &book.indicators {
+        for (i, (text, expect)) in ind.examples.iter().enumerate() {
+            ran += 1;
+            let report = crate::report::parse(text.clone(), &[]);
+            let got = ind.find(&report).map(|k| report.figures[k].value);
+            if got == *expect {
+                writeln!(out, "ok      indicator {} example {}", ind.id, i + 1)?;
+            } else {
+                failed += 1;
+                let show = |v: Option<f64>| {
+                    v.map_or("blank".to_string(), crate::report::figures::format_value)
+                };
+                writeln!(
+                    out,
+                    "FAILED  indicator {} example {}: expected {}, read {}",
+                    ind.id,
+                    i + 1,
+                    show(*expect),
+                    show(got)
+                )?;
+            }
+        }
+    }
     writeln!(out, "{} passed, {failed} failed", ran - failed)?;
     Ok(if failed == 0 {
         EXIT_OK

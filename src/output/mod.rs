@@ -1,6 +1,7 @@
 //! Output stage: renderers, one file per format. Leaves of the pipeline: they read the model and
 //! write; nothing imports them but the CLI.
 
+pub mod audit;
 mod common;
 pub mod github;
 pub mod human;

@@ -7,10 +7,12 @@
 //! the file, and all errors of a file are collected.
 
 pub mod error;
+pub mod indicator;
 pub mod raw;
 pub mod yaml;
 
 pub use error::{RulebookError, SourceFile};
+pub use indicator::{Indicator, add_indicator};
 
 use crate::expr::ast::TemplatePart;
 use crate::expr::compile::{self, CExpr, ExprError, Scope};
@@ -106,6 +108,10 @@ pub struct Rulebook {
     pub rules: Vec<Rule>,
     /// The `let` bindings visible in it (those of extended rulebooks first), compiled.
     pub lets: Vec<(String, CExpr)>,
+    /// The key figures `audit` reads (those of extended rulebooks first; same id replaces).
+    pub indicators: Vec<Indicator>,
+    /// The heading of the next year's arrangements (`arrangements:`), the last one set.
+    pub arrangements: Option<Arc<regex::Regex>>,
     pub source: Arc<SourceFile>,
 }
 
@@ -159,10 +165,16 @@ pub fn load(
     let mut rules: Vec<Rule> = Vec::new();
     let mut scope = Scope::new();
     let mut lets = Vec::new();
+    let mut indicators: Vec<Indicator> = Vec::new();
+    let mut arrangements = None;
     for ext in raw.extends.iter().flat_map(|e| e.value.iter()) {
         match load_extended(&file, ext, dir, chain) {
             Ok(book) => {
                 rules.extend(book.rules);
+                for i in book.indicators {
+                    add_indicator(&mut indicators, i);
+                }
+                arrangements = book.arrangements.or(arrangements);
                 for (name, e) in book.lets {
                     scope.add_let(&name, e.clone());
                     lets.push((name, e));
@@ -230,11 +242,27 @@ pub fn load(
             Err(mut e) => errors.append(&mut e),
         }
     }
+    let mut own: Vec<&str> = Vec::new();
+    for raw_ind in raw.indicators.iter().flat_map(|l| l.value.iter()) {
+        match indicator::compile_indicator(&file, raw_ind, &scope, &own) {
+            Ok(i) => add_indicator(&mut indicators, i),
+            Err(mut e) => errors.append(&mut e),
+        }
+        own.push(&raw_ind.id.value);
+    }
+    if let Some(a) = &raw.arrangements {
+        match indicator::compile_pattern(&file, a, &scope, "arrangements") {
+            Ok(r) => arrangements = Some(r),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.clone());
     Ok(Rulebook {
+        indicators,
+        arrangements,
         id: raw.rulebook.value.clone(),
         title: text(&raw.title),
         version: text(&raw.version),

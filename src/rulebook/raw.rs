@@ -32,6 +32,11 @@ pub struct RawRulebook {
     pub let_: Option<Spanned<LetMap>>,
     /// The rules in file order (each rule's fields are spanned; the list is spanned as a whole).
     pub rules: Spanned<Vec<RawRule>>,
+    /// Key figures `audit` reads from every report, in column order.
+    pub indicators: Option<Spanned<Vec<RawIndicator>>>,
+    /// Expression (a regex): the heading of the next year's arrangements, whose sub-headings
+    /// `audit` follows into the next year's report.
+    pub arrangements: Option<Spanned<String>>,
 }
 
 impl RawRulebook {
@@ -77,6 +82,33 @@ pub struct RawRule {
 pub struct RawExamples {
     pub pass: Option<Spanned<Vec<Spanned<String>>>>,
     pub fail: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// One key figure as written (`indicators:`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    /// kebab-case, e.g. `court-appearance-rate`
+    pub id: Spanned<String>,
+    /// The column heading, e.g. `行政机关负责人出庭应诉率`.
+    pub name: Spanned<String>,
+    /// The English column heading (`--lang en`).
+    pub name_en: Option<Spanned<String>>,
+    /// Expression (a regex): the figure labels that state it.
+    pub label: Spanned<String>,
+    /// Expression (a regex): labels that match `label` but are not it.
+    pub unless: Option<Spanned<String>>,
+    /// The units it may be stated in (any when absent).
+    pub unit: Option<Spanned<Vec<Spanned<String>>>>,
+    pub examples: Option<Spanned<Vec<RawIndicatorExample>>>,
+}
+
+/// A snippet and the value the indicator must read from it (none: blank).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicatorExample {
+    pub text: Spanned<String>,
+    pub value: Option<Spanned<String>>,
 }
 
 /// An order-preserving mapping of name → expression (the `let:` block).

@@ -650,6 +650,10 @@ enum Shape {
     Rules,
     /// `examples`: a mapping with `pass` and `fail` lists.
     Examples,
+    /// `indicators`: a list of indicator mappings.
+    Indicators,
+    /// An indicator's `examples`: a list of `{text, value}` mappings.
+    IndicatorExamples,
 }
 
 #[derive(Debug)]
@@ -684,7 +688,23 @@ const RULEBOOK_FIELDS: &[Field] = &[
     opt("extends", Shape::TextList),
     opt("let", Shape::Let),
     req("rules", Shape::Rules),
+    opt("indicators", Shape::Indicators),
+    opt("arrangements", Shape::Text),
 ];
+
+/// The keys of an indicator (mirrors `RawIndicator`).
+const INDICATOR_FIELDS: &[Field] = &[
+    req("id", Shape::Text),
+    req("name", Shape::Text),
+    opt("name_en", Shape::Text),
+    req("label", Shape::Text),
+    opt("unless", Shape::Text),
+    opt("unit", Shape::TextList),
+    opt("examples", Shape::IndicatorExamples),
+];
+
+/// The keys of an indicator's example (mirrors `RawIndicatorExample`).
+const INDICATOR_EXAMPLE_FIELDS: &[Field] = &[req("text", Shape::Text), opt("value", Shape::Text)];
 
 /// The keys of a rule (mirrors `RawRule`).
 const RULE_FIELDS: &[Field] = &[
@@ -716,6 +736,8 @@ enum Level {
     Rule,
     Examples,
     Let,
+    Indicator,
+    IndicatorExample,
 }
 
 impl Level {
@@ -725,6 +747,8 @@ impl Level {
             Level::Rule => Some(RULE_FIELDS),
             Level::Examples => Some(EXAMPLES_FIELDS),
             Level::Let => None,
+            Level::Indicator => Some(INDICATOR_FIELDS),
+            Level::IndicatorExample => Some(INDICATOR_EXAMPLE_FIELDS),
         }
     }
 
@@ -734,6 +758,8 @@ impl Level {
             Level::Rule => "rule",
             Level::Examples => "`examples` mapping",
             Level::Let => "`let` block",
+            Level::Indicator => "indicator",
+            Level::IndicatorExample => "indicator example",
         }
     }
 }
@@ -955,6 +981,47 @@ impl<'a> Checker<'a> {
                     None,
                 ),
             },
+            Shape::Indicators => self.mappings(
+                value,
+                Level::Indicator,
+                "indicators",
+                "start each indicator with `- id: …` on its own line under `indicators:`",
+            ),
+            Shape::IndicatorExamples => self.mappings(
+                value,
+                Level::IndicatorExample,
+                "examples",
+                "write each example as `- {text: …, value: …}` under `examples:`",
+            ),
+        }
+    }
+
+    /// A list of mappings of one level (`indicators`, an indicator's `examples`).
+    fn mappings(&mut self, value: &Node, level: Level, key: &str, help: &str) {
+        let items = match &value.value {
+            Kind::Seq(items) => items,
+            Kind::Null => return,
+            _ => {
+                let expected = format!("a list of {} mappings", level.noun());
+                self.wrong_type(key, &expected, value, Some(help.to_owned()));
+                return;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            let owner = format!("{} #{}", level.noun(), i + 1);
+            if !matches!(item.value, Kind::Map(_)) {
+                self.push(
+                    codes::WRONG_TYPE,
+                    format!("{owner} must be a mapping, not {}", found(item)),
+                    self.range(item),
+                    format!("expected an {}", level.noun()),
+                    Some(help.to_owned()),
+                );
+                continue;
+            }
+            for (field, key, value) in self.mapping(item, level, &owner) {
+                self.value(field, key, value, &owner);
+            }
         }
     }
 
@@ -1188,7 +1255,7 @@ fn sorted(mut errors: Vec<RulebookError>) -> Vec<RulebookError> {
 // ---------------------------------------------------------------------------------------------
 
 /// `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`
-fn is_kebab(s: &str) -> bool {
+pub(crate) fn is_kebab(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.split('-').all(|w| {
             !w.is_empty()
@@ -1896,7 +1963,7 @@ mod tests {
             e.help_text(),
             Some(
                 "the keys of a rulebook are `rulebook`, `title`, `version`, `description`, \
-                 `extends`, `let` and `rules`"
+                 `extends`, `let`, `rules`, `indicators` and `arrangements`"
             )
         );
         let e = single_parse_error("rulebook: demo\nrules: []\nseverity: error\n");
@@ -2236,6 +2303,14 @@ mod tests {
         assert_eq!(serde_fields::<RawRulebook>(), keys(RULEBOOK_FIELDS));
         assert_eq!(serde_fields::<RawRule>(), keys(RULE_FIELDS));
         assert_eq!(serde_fields::<RawExamples>(), keys(EXAMPLES_FIELDS));
+        assert_eq!(
+            serde_fields::<super::super::raw::RawIndicator>(),
+            keys(INDICATOR_FIELDS)
+        );
+        assert_eq!(
+            serde_fields::<super::super::raw::RawIndicatorExample>(),
+            keys(INDICATOR_EXAMPLE_FIELDS)
+        );
 
         // Required in the table ⇔ required by serde: drop each key from a complete rule.
         let complete = [

@@ -1,5 +1,6 @@
 //! Integration tests, one binary: the CLI run in-process, the seed reports, formats and bad input.
 
+mod audit;
 mod bad_input;
 mod check;
 mod formats;

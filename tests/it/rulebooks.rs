@@ -120,7 +120,8 @@ fn functions_are_documented_in_one_table() {
 fn every_builtin_rule_example_behaves_as_labelled() {
     let r = run(&["rules", "test"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(r.stdout.ends_with("40 passed, 0 failed\n"), "{}", r.stdout);
+    // 40 rule examples and 18 indicator examples.
+    assert!(r.stdout.ends_with("58 passed, 0 failed\n"), "{}", r.stdout);
     let book = reportlint::rulebook::load_builtin("fzzf-annual")
         .unwrap()
         .unwrap();
@@ -134,6 +135,14 @@ fn every_builtin_rule_example_behaves_as_labelled() {
             !rule.examples_pass.is_empty() && !rule.examples_fail.is_empty(),
             "{} needs a passing and a failing example",
             rule.id
+        );
+    }
+    assert!(book.indicators.len() >= 10);
+    for ind in &book.indicators {
+        assert!(
+            ind.examples.iter().any(|(_, v)| v.is_some()),
+            "indicator {} needs an example with a value",
+            ind.id
         );
     }
 }

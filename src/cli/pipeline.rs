@@ -1,0 +1,162 @@
+//! The pipeline `check` and `audit` share: configuration, rulebooks, the files to read, and the
+//! parallel, chunked evaluation that parses and checks each report and drops its text after.
+
+use super::{forced_encoding, load_rulebook};
+use crate::check::finding::ReportResult;
+use crate::config::Config;
+use crate::input::{self, InputError};
+use crate::output;
+use crate::report::Report;
+use crate::rulebook::{Indicator, Rule};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Reports evaluated in parallel before their results are handed on, in input order.
+pub(super) const CHUNK: usize = 256;
+
+/// What the shared options say.
+pub(super) struct Options<'a> {
+    pub paths: &'a [PathBuf],
+    pub rulebooks: &'a [PathBuf],
+    pub config: Option<PathBuf>,
+    pub encoding: Option<&'a str>,
+}
+
+/// Everything needed to evaluate reports, loaded and validated.
+pub(super) struct Setup {
+    pub config: Config,
+    pub rules: Vec<Rule>,
+    pub indicators: Vec<Indicator>,
+    pub arrangements: Option<Arc<regex::Regex>>,
+    pub files: Vec<(PathBuf, input::Format)>,
+    /// Inputs that could not be found or listed.
+    pub errors: Vec<InputError>,
+    pub forced: Option<&'static encoding_rs::Encoding>,
+}
+
+/// Loads the configuration and the rulebooks and lists the files; `None` when something was
+/// broken (its errors are already reported on `err`).
+pub(super) fn setup(
+    opts: Options,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
+) -> std::io::Result<Option<Setup>> {
+    let Ok(forced) = forced_encoding(opts.encoding, err)? else {
+        return Ok(None);
+    };
+    let config = match opts.config.or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d))
+    }) {
+        None => Config::default(),
+        Some(path) => match Config::load(&path) {
+            Ok(c) => c,
+            Err(errors) => {
+                for e in &errors {
+                    diag.emit(err, e)?;
+                }
+                return Ok(None);
+            }
+        },
+    };
+    // Rulebooks: named on the command line, else those of the configuration.
+    let mut books = Vec::new();
+    let mut broken = false;
+    let refs: Vec<crate::config::RulebookRef> = if opts.rulebooks.is_empty() {
+        config.rulebooks.clone()
+    } else {
+        opts.rulebooks
+            .iter()
+            .cloned()
+            .map(crate::config::RulebookRef::File)
+            .collect()
+    };
+    for r in &refs {
+        match load_rulebook(r, err, diag)? {
+            Some(book) => books.push(book),
+            None => broken = true,
+        }
+    }
+    if broken {
+        return Ok(None);
+    }
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut indicators: Vec<Indicator> = Vec::new();
+    let mut arrangements = None;
+    for book in books {
+        for rule in book.rules {
+            crate::rulebook::add_rule(&mut rules, rule);
+        }
+        for i in book.indicators {
+            crate::rulebook::add_indicator(&mut indicators, i);
+        }
+        arrangements = book.arrangements.or(arrangements);
+    }
+    // Rule ids the configuration names must exist.
+    let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let unknown: Vec<_> = config
+        .named_rules()
+        .into_iter()
+        .filter(|(id, _)| !known.contains(&id.as_str()))
+        .collect();
+    for (id, span) in &unknown {
+        diag.emit(
+            err,
+            &crate::config::unknown_rule_error(&config, id, span.clone(), &known),
+        )?;
+    }
+    if !unknown.is_empty() {
+        return Ok(None);
+    }
+    let mut collected = input::collect(opts.paths);
+    // Files named on the command line are always read; files found in directories go through
+    // the configuration's include and exclude globs.
+    collected
+        .files
+        .retain(|(path, _)| opts.paths.contains(path) || config.includes(path));
+    Ok(Some(Setup {
+        config,
+        rules,
+        indicators,
+        arrangements,
+        files: collected.files,
+        errors: collected.errors,
+        forced,
+    }))
+}
+
+impl Setup {
+    /// Reads, parses and checks one report with the rules in force for its path.
+    pub fn evaluate(
+        &self,
+        (path, format): &(PathBuf, input::Format),
+    ) -> Result<(Report, ReportResult), InputError> {
+        let source = input::load(path, *format, self.forced)?;
+        let report = crate::report::parse(source.text, &source.heading_hints);
+        let result =
+            crate::check::check_report(&path.display().to_string(), &report, &self.rules, |r| {
+                self.config.setting(path, &r.id, r.severity)
+            });
+        Ok((report, result))
+    }
+
+    /// Runs `work` on every file, in parallel within chunks of [`CHUNK`], and hands the results
+    /// to `take` in input order after each chunk: memory holds one chunk's results.
+    pub fn each_chunk<T: Send>(
+        &self,
+        files: &[(PathBuf, input::Format)],
+        work: impl Fn(&(PathBuf, input::Format)) -> Result<T, InputError> + Sync,
+        mut take: impl FnMut(Result<T, InputError>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        for chunk in files.chunks(CHUNK) {
+            let done: Vec<_> = chunk.par_iter().map(&work).collect();
+            for d in done {
+                take(d)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,298 @@
+//! Output stage: `audit --format xlsx` — a workbook with the sheets 概览 (overview), 规则
+//! (rules), 矩阵 (matrix), 指标 (key figures) and 跨年度 (across years): frozen header rows,
+//! filters, column widths that fit Chinese text, failed cells coloured, numbers as numbers and
+//! percentages formatted as percentages. Written with rust_xlsxwriter.
+
+use super::{Grid, crossyear_grid, indicator_heading, notes, overview, rules_grid, status_key};
+use crate::audit::{Audit, crossyear};
+use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use unicode_width::UnicodeWidthStr;
+
+/// Widest column, in character widths.
+const MAX_WIDTH: f64 = 60.0;
+
+/// Column width for a text: its display width (a CJK character counts two) plus a margin.
+fn width_of(s: &str) -> f64 {
+    (s.width() as f64 * 1.1 + 2.0).min(MAX_WIDTH)
+}
+
+struct Styles {
+    header: Format,
+    fail: Format,
+    unknown: Format,
+    pass: Format,
+    percent: Format,
+    score: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        let border = |f: Format| f.set_border(FormatBorder::Thin).set_border_color(0xD0D0D0);
+        Styles {
+            header: border(Format::new().set_bold().set_background_color(0xDDE7F0)).set_text_wrap(),
+            fail: border(
+                Format::new()
+                    .set_background_color(0xF8CBAD)
+                    .set_font_color(0x9C0006),
+            ),
+            unknown: border(Format::new().set_background_color(0xFFEB9C)),
+            pass: border(Format::new().set_background_color(0xE2EFDA)),
+            percent: Format::new().set_num_format("0.0%"),
+            score: Format::new().set_num_format("0.0"),
+        }
+    }
+}
+
+/// Header row, frozen and filtered over `rows` data rows; widths fitting the longest cell.
+fn frame(
+    ws: &mut Worksheet,
+    st: &Styles,
+    headers: &[String],
+    widths: &[f64],
+    rows: usize,
+) -> Result<(), XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &st.header)?;
+        ws.set_column_width(c as u16, widths[c].max(width_of(h).min(24.0)))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !headers.is_empty() {
+        ws.autofilter(0, 0, rows as u32, headers.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+fn widths(g: &Grid) -> Vec<f64> {
+    (0..g.headers.len())
+        .map(|k| g.rows.iter().map(|r| width_of(&r[k])).fold(6.0, f64::max))
+        .collect()
+}
+
+/// A text grid, numeric columns written as numbers when they parse.
+fn text_sheet(ws: &mut Worksheet, st: &Styles, g: &Grid) -> Result<(), XlsxError> {
+    frame(ws, st, &g.headers, &widths(g), g.rows.len())?;
+    for (r, row) in g.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c16) = (r as u32 + 1, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if g.numeric[c] => ws.write_number(r, c16, n)?,
+                _ if cell.is_empty() => ws,
+                _ => ws.write_string(r, c16, cell)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+fn overview_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+    let mut g = overview(a, false, true);
+    let n = g.headers.len() - a.rules.len();
+    g.headers.truncate(n);
+    for r in &mut g.rows {
+        r.truncate(n);
+    }
+    frame(ws, st, &g.headers, &widths(&g), g.rows.len())?;
+    for (r, (row, audit_row)) in g.rows.iter().zip(&a.rows).enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate().take(5) {
+            ws.write_string(r, c as u16, cell)?;
+        }
+        if let Some(year) = audit_row.year {
+            ws.write_number(r, 2, year)?;
+        }
+        if let Some(s) = audit_row.score() {
+            ws.write_number_with_format(r, 5, s, &st.score)?;
+        }
+        let c = audit_row.counts();
+        for (k, v) in [c.errors, c.warnings, c.infos, c.unknowns]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number(r, 6 + k as u16, *v as f64)?;
+        }
+    }
+    let mut r = g.rows.len() as u32 + 2;
+    for note in notes(a) {
+        ws.write_string(r, 0, note)?;
+        r += 1;
+    }
+    Ok(())
+}
+
+fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+    let l = a.lang;
+    let mut headers = vec![
+        l.pick("文件", "file").to_string(),
+        l.pick("发文单位", "issuer").to_string(),
+        l.pick("年度", "year").to_string(),
+    ];
+    headers.extend(a.rules.iter().map(|r| format!("{} {}", r.id, r.name)));
+    let mut w: Vec<f64> = vec![
+        a.rows.iter().map(|r| width_of(&r.path)).fold(8.0, f64::max),
+        a.rows
+            .iter()
+            .map(|r| width_of(r.issuer.as_deref().unwrap_or("")))
+            .fold(8.0, f64::max),
+        7.0,
+    ];
+    w.extend(a.rules.iter().map(|_| 10.0));
+    frame(ws, st, &headers, &w, a.rows.len())?;
+    ws.set_freeze_panes(1, 3)?;
+    for (r, row) in a.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &row.path)?;
+        ws.write_string(r, 1, row.issuer.as_deref().unwrap_or(""))?;
+        if let Some(y) = row.year {
+            ws.write_number(r, 2, y)?;
+        }
+        for (k, cell) in row.cells.iter().enumerate() {
+            let word = super::status_word(l, cell.status);
+            let style = match status_key(cell.status) {
+                "fail" => Some(&st.fail),
+                "unknown" => Some(&st.unknown),
+                "pass" => Some(&st.pass),
+                _ => None,
+            };
+            let c = 3 + k as u16;
+            match style {
+                Some(s) => ws.write_string_with_format(r, c, word, s)?,
+                None => ws.write_string(r, c, word)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+fn figures_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+    let l = a.lang;
+    let mut headers = vec![
+        l.pick("文件", "file").to_string(),
+        l.pick("发文单位", "issuer").to_string(),
+        l.pick("年度", "year").to_string(),
+    ];
+    headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
+    let mut w: Vec<f64> = vec![
+        a.rows.iter().map(|r| width_of(&r.path)).fold(8.0, f64::max),
+        a.rows
+            .iter()
+            .map(|r| width_of(r.issuer.as_deref().unwrap_or("")))
+            .fold(8.0, f64::max),
+        7.0,
+    ];
+    w.extend(a.indicators.iter().map(|_| 12.0));
+    frame(ws, st, &headers, &w, a.rows.len())?;
+    ws.set_row_height(0, 45)?;
+    for (r, row) in a.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, &row.path)?;
+        ws.write_string(r, 1, row.issuer.as_deref().unwrap_or(""))?;
+        if let Some(y) = row.year {
+            ws.write_number(r, 2, y)?;
+        }
+        for (i, v) in row.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let c = 3 + i as u16;
+            if v.unit == "%" {
+                ws.write_number_with_format(r, c, v.value / 100.0, &st.percent)?;
+            } else {
+                ws.write_number(r, c, v.value)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+    let g = crossyear_grid(a);
+    let l = a.lang;
+    let mut headers = vec![
+        l.pick("发文单位", "issuer").to_string(),
+        l.pick("上一年度", "from year").to_string(),
+        l.pick("本年度", "to year").to_string(),
+        l.pick("新增不通过", "newly failing").to_string(),
+        l.pick("新增通过", "newly passing").to_string(),
+        l.pick("上年安排已报告", "arrangements reported on")
+            .to_string(),
+        l.pick("上年安排数", "arrangements").to_string(),
+    ];
+    headers.extend(
+        (0..a.indicators.len())
+            .map(|i| format!("{} {}", indicator_heading(a, i), l.pick("变化", "change"))),
+    );
+    let mut w = vec![14.0, 9.0, 9.0, 16.0, 16.0, 12.0, 12.0];
+    w.extend(a.indicators.iter().map(|_| 12.0));
+    frame(ws, st, &headers, &w, g.rows.len())?;
+    ws.set_row_height(0, 45)?;
+    let mut r = 1u32;
+    for s in &a.series {
+        for step in &s.steps {
+            ws.write_string(r, 0, &s.issuer)?;
+            for (c, row) in [(1, step.from), (2, step.to)] {
+                if let Some(y) = a.rows[row].year {
+                    ws.write_number(r, c, y)?;
+                }
+            }
+            let ids = |v: &[usize]| {
+                v.iter()
+                    .map(|&k| a.rules[k].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            ws.write_string(r, 3, ids(&step.newly_fail))?;
+            ws.write_string(r, 4, ids(&step.newly_pass))?;
+            if !step.followups.is_empty() {
+                let covered = step.followups.iter().filter(|f| f.covered).count();
+                ws.write_number(r, 5, covered as f64)?;
+                ws.write_number(r, 6, step.followups.len() as f64)?;
+            }
+            for i in 0..a.indicators.len() {
+                if let Some(c) = crossyear::change(&a.rows, step.from, step.to, i) {
+                    let pct = a.rows[step.to].values[i]
+                        .as_ref()
+                        .is_some_and(|v| v.unit == "%");
+                    if pct {
+                        ws.write_number_with_format(r, 7 + i as u16, c / 100.0, &st.percent)?;
+                    } else {
+                        ws.write_number(r, 7 + i as u16, c)?;
+                    }
+                }
+            }
+            r += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The workbook, as the bytes of an .xlsx file.
+pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let l = a.lang;
+    overview_sheet(
+        wb.add_worksheet().set_name(l.pick("概览", "Overview"))?,
+        &st,
+        a,
+    )?;
+    text_sheet(
+        wb.add_worksheet().set_name(l.pick("规则", "Rules"))?,
+        &st,
+        &rules_grid(a),
+    )?;
+    matrix_sheet(
+        wb.add_worksheet().set_name(l.pick("矩阵", "Matrix"))?,
+        &st,
+        a,
+    )?;
+    figures_sheet(
+        wb.add_worksheet().set_name(l.pick("指标", "Figures"))?,
+        &st,
+        a,
+    )?;
+    crossyear_sheet(
+        wb.add_worksheet()
+            .set_name(l.pick("跨年度", "Across years"))?,
+        &st,
+        a,
+    )?;
+    wb.save_to_buffer()
+}
