@@ -160,6 +160,26 @@ pub fn human(w: &mut dyn Write, source: &Source, r: &Report) -> std::io::Result<
             )?;
         }
     }
+    if r.chrome.is_empty() {
+        fact(w, "chrome", None, none)?;
+    } else {
+        let n = r.chrome.len();
+        let blocks = if n == 1 { "block" } else { "blocks" };
+        writeln!(w, "  chrome      {n} {blocks} of web-page chrome")?;
+        for c in &r.chrome {
+            let kind = serde_json::to_value(c.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let first = c.text.lines().next().unwrap_or_default();
+            let lines = if c.span.end_line > c.span.line {
+                format!("L{}-{}", c.span.line, c.span.end_line)
+            } else {
+                format!("L{}", c.span.line)
+            };
+            writeln!(w, "    {lines:<8}{kind:<13} {first}")?;
+        }
+    }
     writeln!(w, "  figures     {}", r.figures.len())?;
     for f in &r.figures {
         let approx = if f.approximate { "~" } else { "" };
