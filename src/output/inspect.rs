@@ -27,6 +27,8 @@ fn source_name(s: crate::report::Source) -> &'static str {
         Heading => "heading",
         Signature => "signature",
         Issued => "issue line",
+        Subtitle => "subtitle",
+        Metadata => "page metadata",
     }
 }
 

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 pub(crate) struct Front {
     pub title: Option<Field>,
+    /// `——2021年4月29日在…会议上` under the title.
+    pub subtitle_date: Option<super::DateField>,
     pub year: Option<Year>,
     pub issuer: Option<Issuer>,
     pub doc_number: Option<Field>,
@@ -35,6 +37,68 @@ static CHROME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[>|»›/]|当前位置|您的位置|首页|发布时间|来源:|浏览").unwrap());
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})年度?").unwrap());
 static PLAIN_HAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{Han}()]{2,24}$").unwrap());
+
+/// The line under a report delivered at a meeting: a dash, the date, the meeting.
+static SUBTITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[—\-]{1,2}\s*([^在]{6,16})在[^。]{2,60}(?:会议|大会)上").unwrap()
+});
+
+/// The document's own date and number as a page's metadata table files them.
+static FILED_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:成文日期|公文生成日期|生成日期)\s*:\s*((?:19|20)\d{2}[-年./]\d{1,2}[-月./]\d{1,2}日?)",
+    )
+    .unwrap()
+});
+static FILED_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:发文字号|文号)\s*:\s*(\S{4,30}号)").unwrap());
+
+/// What a saved page's metadata says of the document: its date and its number.
+pub(crate) struct Filed {
+    pub date: Option<super::DateField>,
+    pub doc_number: Option<Field>,
+}
+
+/// The document's date (`成文日期`) and number (`发文字号`) from the chrome lines of a saved
+/// page, for a report whose own text gives neither.
+pub(crate) fn filed_facts(doc: &Doc) -> Filed {
+    let mut filed = Filed {
+        date: None,
+        doc_number: None,
+    };
+    for i in (0..doc.lines.len()).filter(|&i| doc.is_chrome(i)) {
+        let text = doc.line_text(i);
+        let start = doc.lines[i].start;
+        if filed.date.is_none()
+            && let Some(m) = FILED_DATE.captures(text).and_then(|c| c.get(1))
+        {
+            let parts: Vec<u32> = m
+                .as_str()
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.parse().ok())
+                .collect();
+            if let [y, mo, d] = parts[..]
+                && let Some(date) = super::Date::new(y as i32, mo, d)
+            {
+                let range = start + m.start()..start + m.end();
+                filed.date = Some(super::DateField {
+                    date,
+                    text: m.as_str().to_string(),
+                    span: doc.span(range),
+                    source: Source::Metadata,
+                });
+            }
+        }
+        if filed.doc_number.is_none()
+            && let Some(m) = FILED_NUMBER.captures(text).and_then(|c| c.get(1))
+            && DOC_NUMBER.is_match(m.as_str())
+        {
+            filed.doc_number = Some(doc.field(start + m.start()..start + m.end()));
+        }
+    }
+    filed
+}
 
 /// How far into a run-on line a title is looked for, in bytes.
 const RUN_ON_BYTES: usize = 400;
@@ -124,6 +188,7 @@ fn is_prose(line: &str) -> bool {
 pub(crate) fn recognise(doc: &Doc, limit: usize) -> Front {
     let mut front = Front {
         title: None,
+        subtitle_date: None,
         year: None,
         issuer: None,
         doc_number: None,
@@ -233,6 +298,24 @@ pub(crate) fn recognise(doc: &Doc, limit: usize) -> Front {
                 front.title = Some(doc.field(r));
                 break;
             }
+        }
+    }
+
+    // `——2021年4月29日在朝阳区第十六届人民代表大会常务委员会第三十七次会议上`
+    if let Some(&last) = title_lines.last() {
+        let next = (last + 1..doc.lines.len()).find(|&i| !doc.line_text(i).trim().is_empty());
+        if let Some(i) = next
+            && let Some(c) = SUBTITLE.captures(doc.line_text(i))
+            && let Some((r, date)) = super::numerals::find_date(&c[1])
+        {
+            let at = doc.lines[i].start + c.get(1).map_or(0, |m| m.start()) + r.start;
+            let range = at..at + r.len();
+            front.subtitle_date = Some(super::DateField {
+                date,
+                text: doc.norm[range.clone()].to_string(),
+                span: doc.span(range),
+                source: Source::Subtitle,
+            });
         }
     }
 
@@ -631,6 +714,33 @@ mod tests {
             ),
             (2023, Source::Body),
             "a report dated in the reporting season covers the year before"
+        );
+    }
+
+    #[test]
+    fn date_and_number_from_the_pages_metadata_or_a_meeting_subtitle() {
+        let r = report(
+            "•索引号:sm09901-1800-2025-00003\n•备注/文号:将镛委〔2025〕5号\n•公文生成日期:2025-02-07\n•发布日期:2025-03-01\n某镇2024年法治政府建设情况报告\n一、主要举措\n正文。\n",
+        );
+        let date = r.date.unwrap();
+        assert_eq!(
+            (date.date.to_string(), date.source),
+            ("2025-02-07".into(), Source::Metadata)
+        );
+        assert_eq!(r.doc_number.unwrap().text, "将镛委〔2025〕5号");
+        assert_eq!(
+            r.year.unwrap().value,
+            2024,
+            "the publication date is never the year"
+        );
+
+        let r = report(
+            "朝阳区人民政府关于2020年法治政府建设工作情况的报告\n——2021年4月29日在朝阳区第十六届人民代表大会常务委员会第三十七次会议上\n一、主要举措\n正文。\n",
+        );
+        let date = r.date.unwrap();
+        assert_eq!(
+            (date.date.to_string(), date.source),
+            ("2021-04-29".into(), Source::Subtitle)
         );
     }
 

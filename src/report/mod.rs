@@ -103,6 +103,13 @@ pub enum Source {
     Signature,
     /// The footer's issue line (`2021年1月29日印发`).
     Issued,
+    /// The line under the title of a report delivered at a meeting
+    /// (`——2021年4月29日在…常务委员会第三十七次会议上`).
+    Subtitle,
+    /// The metadata table of the page the report was saved from (`成文日期:2024-03-20`,
+    /// `发文字号:静政报〔2024〕3号`): the document's own date and number, as the publisher filed
+    /// them — never the page's publication date.
+    Metadata,
 }
 
 /// The year the report covers.
@@ -327,11 +334,15 @@ pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
     let outline = outline::recognise(&doc, front.body_start..tail.first_line, hints);
     let figures = figures::recognise(&doc, &outline.paragraphs);
 
+    let filed = front::filed_facts(&doc);
     let date = tail
         .signature
         .as_ref()
         .and_then(|s| s.date.clone())
-        .or_else(|| tail.issued_date.clone());
+        .or_else(|| tail.issued_date.clone())
+        .or_else(|| front.subtitle_date.clone())
+        .or(filed.date);
+    let doc_number = front.doc_number.clone().or(filed.doc_number);
     let year = front.year.or_else(|| {
         front::year_from_body(&doc, &outline.paragraphs, &outline.sections, date.as_ref())
     });
@@ -373,7 +384,7 @@ pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
         title: front.title,
         year,
         issuer,
-        doc_number: front.doc_number,
+        doc_number,
         addressee: front.addressee,
         front_matter: front.lines,
         chrome,
