@@ -71,8 +71,12 @@ pub fn report(i: usize, years: &[i32], k: usize) -> String {
     let litigation = 1 + i % 4;
     // Court appearance: 90% in the first year for every seventh issuer (FZ007 fails, then
     // passes); left out of the last year for every fifth issuer (FZ006 newly fails).
-    let rate = if k == 0 && i % 7 == 0 { 90 } else { 100 };
-    let court = if k + 1 == years.len() && i % 5 == 0 {
+    let rate = if k == 0 && i.is_multiple_of(7) {
+        90
+    } else {
+        100
+    };
+    let court = if k + 1 == years.len() && i.is_multiple_of(5) {
         String::new()
     } else {
         format!("全年办理行政诉讼案件{litigation}件，行政机关负责人出庭应诉率{rate}%。")
@@ -82,7 +86,7 @@ pub fn report(i: usize, years: &[i32], k: usize) -> String {
         let [a, b] = arrangements(i, k - 1);
         followed.push_str(&format!("（六）{a}。已按计划完成，群众反映良好。\n"));
         // Every third issuer does not report on the second area.
-        if i % 3 != 0 {
+        if !i.is_multiple_of(3) {
             followed.push_str(&format!("（七）{b}。相关工作已全面铺开。\n"));
         }
     }
@@ -126,10 +130,10 @@ pub fn write(dir: &Path, issuers: usize, years: &[i32]) -> std::io::Result<Vec<P
             if k > 0 {
                 let mut newly_failing = Vec::new();
                 let mut newly_passing = Vec::new();
-                if k + 1 == years.len() && i % 5 == 0 {
+                if k + 1 == years.len() && i.is_multiple_of(5) {
                     newly_failing.push("FZ006");
                 }
-                if k == 1 && i % 7 == 0 {
+                if k == 1 && i.is_multiple_of(7) {
                     newly_passing.push("FZ007");
                 }
                 planted.push(Planted {

@@ -291,7 +291,7 @@ pub fn series(rows: &[AuditRow]) -> Vec<Series> {
 pub fn change(rows: &[AuditRow], from: usize, to: usize, indicator: usize) -> Option<f64> {
     let a = rows[from].values.get(indicator)?.as_ref()?;
     let b = rows[to].values.get(indicator)?.as_ref()?;
-    (a.unit == b.unit).then(|| b.value - a.value)
+    (a.unit == b.unit).then_some(b.value - a.value)
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub fn decode(
 /// the NULs fall, to text that reads as Chinese or ASCII (binary data decodes to a scatter of
 /// rare characters and controls).
 fn utf16_without_bom(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let nul_at = |parity: usize| {

@@ -111,10 +111,8 @@ fn overview_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xlsx
             ws.write_number(r, 6 + k as u16, *v as f64)?;
         }
     }
-    let mut r = g.rows.len() as u32 + 2;
-    for note in notes(a) {
+    for (r, note) in (g.rows.len() as u32 + 2..).zip(notes(a)) {
         ws.write_string(r, 0, note)?;
-        r += 1;
     }
     Ok(())
 }
