@@ -93,3 +93,87 @@ impl Summary {
         }
     }
 }
+
+impl Finding {
+    /// A fingerprint of this finding that survives edits elsewhere in the report: the rule id and
+    /// the evidence text with all whitespace removed (or, for a missing part, the message), hashed
+    /// with 64-bit FNV-1a and printed as 16 hex digits. Line numbers are not part of it, so a
+    /// finding keeps its fingerprint when lines above it move. Baselines and SARIF
+    /// `partialFingerprints` use it; the hash is fixed here, never `std`'s (which may change).
+    pub fn fingerprint(&self) -> String {
+        let text = match (&self.evidence, self.span_is_evidence) {
+            (Some(e), true) => e.as_str(),
+            _ => self.message.as_str(),
+        };
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |b: u8| {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        };
+        self.rule.bytes().for_each(&mut eat);
+        eat(0);
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(|c| {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf).as_bytes().to_vec()
+            })
+            .for_each(&mut eat);
+        format!("{h:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, evidence: &str, line: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            name: "n".into(),
+            severity: Severity::Warning,
+            status: Status::Fail,
+            message: "m".into(),
+            reason: None,
+            span: Some(Span {
+                start: line * 10,
+                end: line * 10 + 3,
+                line,
+                ..Span::default()
+            }),
+            evidence: Some(evidence.into()),
+            span_is_evidence: true,
+            title: "t".into(),
+            help: None,
+            basis: None,
+            link: None,
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_position_and_whitespace_but_not_rule_or_text() {
+        let a = finding("FZ003", "存在的不足 和原因", 3);
+        assert_eq!(
+            a.fingerprint(),
+            finding("FZ003", "存在的不足和原因", 40).fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            finding("FZ004", "存在的不足和原因", 3).fingerprint()
+        );
+        assert_ne!(
+            a.fingerprint(),
+            finding("FZ003", "存在的问题和原因", 3).fingerprint()
+        );
+        assert_eq!(a.fingerprint().len(), 16);
+        // Fixed by the algorithm, not by the toolchain: a baseline written today still matches.
+        assert_eq!(finding("X", "", 0).fingerprint(), {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in [b'X', 0] {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("{h:016x}")
+        });
+    }
+}
