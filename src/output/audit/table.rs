@@ -29,6 +29,25 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cut to at most `max` display columns, keeping the end when it is a path (`…/nanfeng-2020.txt`):
+/// the reports of one run usually share their folders, and the file name is what tells them apart.
+pub fn clip_cell(s: &str, max: usize) -> String {
+    if s.width() <= max || !s.contains(['/', '\\']) {
+        return clip(s, max);
+    }
+    let mut tail = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
+}
+
 /// `s` padded with spaces to `width` display columns, on the left when `right`.
 pub fn pad(s: &str, width: usize, right: bool) -> String {
     let fill = " ".repeat(width.saturating_sub(s.width()));
@@ -47,7 +66,7 @@ pub fn grid(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
     }
     let clipped: Vec<Vec<String>> = std::iter::once(&g.headers)
         .chain(&g.rows)
-        .map(|r| r.iter().map(|c| clip(c, MAX_CELL)).collect())
+        .map(|r| r.iter().map(|c| clip_cell(c, MAX_CELL)).collect())
         .collect();
     let widths: Vec<usize> = (0..g.headers.len())
         .map(|k| clipped.iter().map(|r| r[k].width()).max().unwrap_or(0))
@@ -112,6 +131,14 @@ mod tests {
         // The header's last cell is trimmed; every other line is as wide.
         assert_eq!(widths, vec![13, 14, 14, 14], "{text}");
         assert_eq!(lines[2], "  辛庄镇     5");
+    }
+
+    #[test]
+    fn a_long_path_keeps_its_file_name() {
+        let p = "/work/main/fixtures/reports/yangshe-2023-traditional.txt";
+        assert_eq!(clip_cell(p, 30), "…/yangshe-2023-traditional.txt");
+        assert_eq!(clip_cell("一二三四五", 6), "一二…");
+        assert_eq!(clip_cell("a/b", 6), "a/b");
     }
 
     #[test]
