@@ -92,12 +92,12 @@ pub enum InputError {
     #[diagnostic(code(input::io))]
     Io { path: PathBuf, message: String },
 
-    #[error("{path}: the file is empty")]
+    #[error("{path}: {what}")]
     #[diagnostic(
         code(input::empty),
         help("an annual report needs text; was the export or download interrupted?")
     )]
-    Empty { path: PathBuf },
+    Empty { path: PathBuf, what: &'static str },
 
     #[error("{path}: binary data at byte {offset}; this is not a text report")]
     #[diagnostic(
@@ -256,6 +256,16 @@ pub fn load(
     from_bytes(path, format, &bytes, forced)
 }
 
+/// The error for input without text: zero bytes, or only blank space.
+fn empty(path: PathBuf, bytes: &[u8]) -> InputError {
+    let what = if bytes.is_empty() {
+        "the file is empty (0 bytes)"
+    } else {
+        "the file holds only blank space"
+    };
+    InputError::Empty { path, what }
+}
+
 /// Decodes a report from bytes already in memory (used by `load` and by tests).
 pub fn from_bytes(
     path: &Path,
@@ -273,7 +283,7 @@ pub fn from_bytes(
     }
     let (extracted, encoding) = if format == Format::Docx {
         if bytes.is_empty() {
-            return Err(InputError::Empty { path: path_buf });
+            return Err(empty(path_buf, bytes));
         }
         let e = docx::extract_docx(bytes).map_err(|e| InputError::Docx {
             path: path_buf.clone(),
@@ -282,7 +292,7 @@ pub fn from_bytes(
         (e, "UTF-8")
     } else if format == Format::Pdf {
         if bytes.is_empty() {
-            return Err(InputError::Empty { path: path_buf });
+            return Err(empty(path_buf, bytes));
         }
         let e = pdf::extract_pdf(bytes).map_err(|e| {
             let message = e.to_string();
@@ -298,9 +308,7 @@ pub fn from_bytes(
         (e, "PDF")
     } else {
         let (text, enc) = decode::decode(bytes, forced).map_err(|e| match e {
-            decode::DecodeError::Empty => InputError::Empty {
-                path: path_buf.clone(),
-            },
+            decode::DecodeError::Empty => empty(path_buf.clone(), bytes),
             decode::DecodeError::Binary { offset } => InputError::Binary {
                 path: path_buf.clone(),
                 offset,
@@ -343,7 +351,14 @@ pub fn from_bytes(
         (extracted, enc.name())
     };
     if extracted.text.trim().is_empty() {
-        return Err(InputError::Empty { path: path_buf });
+        return Err(InputError::Empty {
+            path: path_buf,
+            what: match format {
+                Format::Text | Format::Markdown => "the file holds only blank space",
+                Format::Html => "the page has no text (only markup, scripts or blank space)",
+                Format::Docx | Format::Pdf => "the document has no text",
+            },
+        });
     }
     Ok(Source {
         path: path_buf,

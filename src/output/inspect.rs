@@ -220,7 +220,7 @@ fn error_path(e: &InputError) -> Option<String> {
     match e {
         NotFound { path }
         | Io { path, .. }
-        | Empty { path }
+        | Empty { path, .. }
         | Binary { path, .. }
         | Invalid { path, .. }
         | Unrecognised { path, .. }

@@ -1,6 +1,6 @@
 //! Bad input gets a clear error naming the file, and the run goes on with the other files.
 
-use crate::{run, seed_text};
+use crate::{root, run, seed_text};
 use std::fs;
 
 /// Where `mixed_dir` puts a stray 0xFF into a seed: the first character boundary from byte 300,
@@ -49,7 +49,7 @@ fn each_bad_file_is_named_and_the_good_one_is_still_read() {
     let invalid = format!("invalid UTF-8 at byte {at} (line {line})");
     for (file, what) in [
         ("a-empty.txt", "the file is empty"),
-        ("b-blank.txt", "the file is empty"),
+        ("b-blank.txt", "the file holds only blank space"),
         ("c-binary.txt", "binary data at byte 8"),
         ("d-invalid.txt", invalid.as_str()),
         ("f-notes.pdf", "cannot read the PDF"),
@@ -164,4 +164,88 @@ fn fifty_megabytes_on_one_line() {
         big.original_text(last.span),
         one.original_text(one.figures.last().unwrap().span)
     );
+}
+
+/// `fixtures/bad/` beside a good report: one clear line per bad file naming it and the reason,
+/// the good report's findings still reported, exit 2, and no input modified. The folder holds
+/// only bad inputs (a README there would be read as a report): what each one is, is said here.
+/// binary.txt: random bytes; blank.txt: spaces, tabs, line breaks and an ideographic space;
+/// empty.txt: zero bytes; encrypted.pdf: needs a password; gb18030-damaged.txt: a broken
+/// two-byte sequence at byte 300; html-without-text.html: markup and script only;
+/// invalid-utf8.txt: three bytes that are not UTF-8 at byte 399; no-document.docx: a ZIP without
+/// word/document.xml; not-a-pdf.pdf: a PDF header and random bytes; not-a-zip.docx: a text file
+/// named .docx; nul-bytes.md: NULs after a heading; truncated.docx and truncated.pdf: the first
+/// half and third of real files.
+#[test]
+fn every_bad_fixture_gets_one_clear_line() {
+    let bad = root().join("fixtures/bad");
+    let good = root().join("fixtures/reports/xinzhuang-2023.txt");
+    let hash = |p: &std::path::Path| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        fs::read(p).unwrap().hash(&mut h);
+        h.finish()
+    };
+    let mut files: Vec<_> = fs::read_dir(&bad)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let before: Vec<u64> = files.iter().chain([&good]).map(|p| hash(p)).collect();
+
+    let r = run(&["check", bad.to_str().unwrap(), good.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.contains("xinzhuang-2023.txt"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("FZ003"),
+        "the good report's findings: {}",
+        r.stdout
+    );
+
+    let expected = [
+        ("binary.txt", "binary data at byte"),
+        ("blank.txt", "the file holds only blank space"),
+        ("empty.txt", "the file is empty (0 bytes)"),
+        ("encrypted.pdf", "encrypted and needs a password"),
+        (
+            "gb18030-damaged.txt",
+            "invalid gb18030 at byte 300 (line 11)",
+        ),
+        ("html-without-text.html", "the page has no text"),
+        ("invalid-utf8.txt", "invalid UTF-8 at byte 399"),
+        ("no-document.docx", "the archive has no"),
+        ("not-a-pdf.pdf", "cannot read the PDF"),
+        ("not-a-zip.docx", "not a DOCX (ZIP) archive"),
+        ("nul-bytes.md", "binary data at byte 7"),
+        ("truncated.docx", "not a DOCX (ZIP) archive"),
+        ("truncated.pdf", "the file is truncated"),
+    ];
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        expected
+            .iter()
+            .map(|(f, _)| f.to_string())
+            .collect::<Vec<_>>(),
+        "every file in fixtures/bad has an expectation here"
+    );
+    for (file, why) in expected {
+        let lines: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains(&format!("bad/{file}:")))
+            .collect();
+        assert_eq!(lines.len(), 1, "{file} named once:\n{}", r.stderr);
+        assert!(lines[0].contains(why), "{file}: {}", lines[0]);
+    }
+    assert!(
+        r.stdout.contains("checked 1 report") && r.stdout.contains("13 unreadable"),
+        "{}",
+        r.stdout
+    );
+    let after: Vec<u64> = files.iter().chain([&good]).map(|p| hash(p)).collect();
+    assert_eq!(before, after, "no input was modified");
 }
