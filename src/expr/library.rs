@@ -400,33 +400,45 @@ pub static FUNCTIONS: &[Function] = &[
 /// Byte ranges of `AA` where `A` is 2 to 4 Han characters (`发挥发挥`); each range covers both
 /// copies. Linear: at most 3 comparisons of at most 12 bytes per position.
 pub fn doublings(text: &str) -> Vec<std::ops::Range<usize>> {
-    let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // One pass over the bytes, no copy of the text: a CJK unified ideograph (U+4E00–U+9FFF) is
+    // three bytes in UTF-8, so k doubled characters are 3k bytes followed by the same 3k bytes.
+    let b = text.as_bytes();
+    let han_at = |i: usize| {
+        i + 3 <= b.len() && {
+            let c = (u32::from(b[i] & 0x0F) << 12)
+                | (u32::from(b[i + 1] & 0x3F) << 6)
+                | u32::from(b[i + 2] & 0x3F);
+            (0xE4..=0xE9).contains(&b[i]) && (0x4E00..=0x9FFF).contains(&c)
+        }
+    };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let mut found = None;
-        for k in 2..=4 {
-            if i + 2 * k > chars.len() {
-                break;
-            }
-            let a = &chars[i..i + k];
-            let b = &chars[i + k..i + 2 * k];
-            if a.iter().all(|&(_, c)| han(c)) && a.iter().zip(b).all(|(x, y)| x.1 == y.1) {
-                found = Some(k);
-                break;
-            }
-        }
+    while i < b.len() {
+        let found = (2..=4).find(|&k| {
+            let half = 3 * k;
+            i + 2 * half <= b.len()
+                && (0..k).all(|j| han_at(i + 3 * j))
+                && b[i..i + half] == b[i + half..i + 2 * half]
+        });
         match found {
             Some(k) => {
-                let end = chars.get(i + 2 * k).map_or(text.len(), |&(o, _)| o);
-                out.push(chars[i].0..end);
-                i += 2 * k;
+                out.push(i..i + 6 * k);
+                i += 6 * k;
             }
-            None => i += 1,
+            None => i += utf8_len(b[i]),
         }
     }
     out
+}
+
+/// The length of the UTF-8 sequence that starts with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 pub fn function(name: &str) -> Option<&'static Function> {
@@ -464,4 +476,55 @@ pub fn functions_table() -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doublings;
+    use proptest::prelude::*;
+
+    /// The definition, written the obvious way (a char vector): the byte scan must agree with it.
+    fn reference(text: &str) -> Vec<std::ops::Range<usize>> {
+        let han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let found = (2..=4).find(|&k| {
+                i + 2 * k <= chars.len()
+                    && chars[i..i + k].iter().all(|&(_, c)| han(c))
+                    && (0..k).all(|j| chars[i + j].1 == chars[i + k + j].1)
+            });
+            match found {
+                Some(k) => {
+                    let end = chars.get(i + 2 * k).map_or(text.len(), |&(o, _)| o);
+                    out.push(chars[i].0..end);
+                    i += 2 * k;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn doubled_words_are_found() {
+        let t = "切实发挥发挥网格员作用，，研究研究。一一二二，ab ab，㐀㐀㐀㐀";
+        let found: Vec<&str> = doublings(t).into_iter().map(|r| &t[r]).collect();
+        // Single characters doubled (一一) and characters outside U+4E00–U+9FFF (㐀) are not.
+        assert_eq!(found, ["发挥发挥", "研究研究"]);
+    }
+
+    proptest! {
+        #[test]
+        fn the_byte_scan_agrees_with_the_definition(
+            s in proptest::collection::vec(
+                prop::sample::select(vec!['发', '挥', '研', '究', '一', 'a', ',', '㐀', '😀', '\n', 'é']),
+                0..40,
+            )
+        ) {
+            let text: String = s.into_iter().collect();
+            prop_assert_eq!(doublings(&text), reference(&text));
+        }
+    }
 }
