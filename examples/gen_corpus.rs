@@ -14,6 +14,15 @@ mod years;
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
+    if args
+        .peek()
+        .is_some_and(|a| a.starts_with('-') && a != "--years")
+    {
+        eprintln!(
+            "usage: gen_corpus DIR [MEGABYTES]     reports from the seeds, varied, ~10 KB each\n       gen_corpus --years DIR [ISSUERS] the same issuers over 2021–2023, with planted changes"
+        );
+        std::process::exit(2);
+    }
     if args.peek().is_some_and(|a| a == "--years") {
         args.next();
         let Some(dir) = args.next().map(PathBuf::from) else {
