@@ -170,3 +170,78 @@ proptest! {
         }
     }
 }
+
+/// Large structured reports, the sizes libFuzzer does not reach: thousands of headings of every
+/// level, items in paragraphs, and a line of up to 600 KB. Each generated heading
+/// must become a section, and every rule must decide.
+fn large_report() -> impl Strategy<Value = (String, usize)> {
+    let block = (0usize..4, 1usize..8, 0usize..3);
+    (prop::collection::vec(block, 1..2000), 0usize..20_000).prop_map(|(blocks, long)| {
+        let cn = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+        let mut text = String::from("某镇2023年法治政府建设情况报告\n");
+        let mut headings = 0;
+        for (k, (level, width, items)) in blocks.into_iter().enumerate() {
+            let n = k % 9;
+            let marker = match level {
+                0 => format!("{}、", cn[n]),
+                1 => format!("（{}）", cn[n]),
+                2 => format!("{}.", n + 1),
+                _ => format!("（{}）", n + 1),
+            };
+            text.push_str(&format!("{marker}推进依法行政工作\n"));
+            headings += 1;
+            let sentence = "全年办理行政诉讼案件18件，行政机关负责人出庭应诉率100%。";
+            for i in 0..items {
+                text.push_str(["一是", "二是", "三是"][i]);
+                text.push_str(&sentence.repeat(width));
+            }
+            text.push('\n');
+        }
+        // One line of up to 600 KB.
+        text.push_str(&"调处矛盾纠纷12910起，".repeat(long));
+        (text, headings)
+    })
+}
+
+/// Deep HTML in and out of foreign content (SVG, MathML): the parser's depth guard must hold
+/// whatever the namespace, and the report's text must survive.
+fn deep_html() -> impl Strategy<Value = String> {
+    let tag = prop::sample::select(vec!["div", "svg", "p", "math", "span", "table", "b"]);
+    (prop::collection::vec(tag, 1..4000), 0usize..2000).prop_map(|(tags, selfclosing)| {
+        let mut html = String::from("<html><body><p>一、主要举措和成效</p>");
+        for t in &tags {
+            html.push_str(&format!("<{t}>"));
+        }
+        html.push_str(&"<div/>".repeat(selfclosing));
+        html.push_str("<p>全年办理行政诉讼案件18件。</p>");
+        for t in tags.iter().rev() {
+            html.push_str(&format!("</{t}>"));
+        }
+        html.push_str("</body></html>");
+        html
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn large_structured_reports_keep_every_heading((text, headings) in large_report()) {
+        let book = reportlint::rulebook::load_builtin("fzzf-annual").unwrap().unwrap();
+        let r = parse(text, &[]);
+        prop_assert_eq!(r.sections.len(), headings);
+        let result = check_report("big.txt", &r, &book.rules, |rule| Some(rule.severity));
+        for rule in &book.rules {
+            prop_assert!(result.findings.iter().any(|f| f.rule == rule.id), "{} gave no finding", rule.id);
+        }
+    }
+
+    #[test]
+    fn deep_html_in_any_namespace_is_read_or_refused_cleanly(html in deep_html()) {
+        let path = std::path::Path::new("deep.html");
+        match reportlint::input::from_bytes(path, reportlint::input::Format::Html, html.as_bytes(), None) {
+            Ok(source) => prop_assert!(source.text.contains("主要举措和成效"), "{}", source.text),
+            Err(e) => prop_assert!(e.to_string().contains("nested deeper than"), "{e}"),
+        }
+    }
+}
