@@ -65,6 +65,7 @@ pub(super) fn check(
     args: CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    out_diag: &output::Diagnostics,
     diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
     use crate::check::finding::{Status, Summary};
@@ -92,7 +93,7 @@ pub(super) fn check(
         let mut shown = Vec::new();
         if human {
             // Writing to memory cannot fail.
-            let _ = output::human::report(&mut shown, diag, &result, &report.original);
+            let _ = output::human::report(&mut shown, out_diag, &result, &report.original);
         }
         Ok::<_, InputError>((result, shown))
     };

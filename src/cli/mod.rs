@@ -29,7 +29,8 @@ use std::path::PathBuf;
     propagate_version = true
 )]
 struct Cli {
-    /// When to colour diagnostics.
+    /// When to colour output: `auto` colours each of stdout and stderr only when it is a terminal
+    /// (and `NO_COLOR` is unset or empty, `TERM` is not `dumb`; `CLICOLOR_FORCE` forces colour).
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
     #[command(subcommand)]
@@ -66,7 +67,12 @@ enum Command {
 }
 
 /// The whole program: parse arguments, run a subcommand, return the exit status.
-pub(crate) fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty_color: bool) -> u8
+pub(crate) fn run<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    auto: crate::AutoColor,
+) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -87,14 +93,16 @@ where
             return if to_out { EXIT_OK } else { EXIT_ERROR };
         }
     };
-    let color = match cli.color {
-        Color::Auto => tty_color,
+    let color = |auto: bool| match cli.color {
+        Color::Auto => auto,
         Color::Always => true,
         Color::Never => false,
     };
-    let diag = output::Diagnostics::new(color);
+    // Findings are written to stdout, errors to stderr: each coloured as its own stream allows.
+    let diag = output::Diagnostics::new(color(auto.stderr));
+    let out_diag = output::Diagnostics::new(color(auto.stdout));
     let result = match cli.command {
-        Command::Check(args) => check::check(args, out, err, &diag),
+        Command::Check(args) => check::check(args, out, err, &out_diag, &diag),
         Command::Audit(args) => audit::audit(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
         Command::Rules(RulesCommand::Doc { file }) => {

@@ -13,6 +13,7 @@ mod rulebooks;
 mod seeds;
 mod snapshots;
 mod support;
+mod terminal;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,7 @@ pub fn run(args: &[&str]) -> Run {
     let mut err = Vec::new();
     let mut argv = vec!["reportlint"];
     argv.extend_from_slice(args);
-    let code = reportlint::run(argv, &mut out, &mut err, false);
+    let code = reportlint::run(argv, &mut out, &mut err, reportlint::AutoColor::default());
     Run {
         code,
         stdout: String::from_utf8(out).expect("stdout is UTF-8"),
