@@ -14,6 +14,8 @@ pub(super) struct AuditArgs {
     /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
     /// Output format (default: from the extension of `-o`, else `table`).
     #[arg(long, value_enum)]
     format: Option<AuditFormat>,
@@ -156,6 +158,7 @@ pub(super) fn audit(
     }
     let opts = super::pipeline::Options {
         paths: &args.paths,
+        walk: args.walk.options(0),
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
@@ -271,14 +274,7 @@ pub(super) fn audit(
 
 /// The path an input error is about.
 fn error_path(e: &InputError) -> String {
-    use miette::Diagnostic;
-    // The message starts with the path for every input error; the code says which kind.
-    let code = e.code().map(|c| c.to_string()).unwrap_or_default();
-    let text = e.to_string();
-    match text.split_once(": ") {
-        Some((path, _)) if !path.is_empty() => path.to_string(),
-        _ => code,
-    }
+    input::shown(e.path())
 }
 
 fn write_output(

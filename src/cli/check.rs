@@ -12,6 +12,8 @@ pub(super) struct CheckArgs {
     /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
@@ -72,6 +74,7 @@ pub(super) fn check(
     let started = std::time::Instant::now();
     let opts = super::pipeline::Options {
         paths: &args.paths,
+        walk: args.walk.options(0),
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),

@@ -13,6 +13,8 @@ pub(super) struct InspectArgs {
     /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
     format: InspectFormat,
@@ -37,7 +39,10 @@ pub(super) fn inspect(
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
         return Ok(EXIT_ERROR);
     };
-    let collected = input::collect(&args.paths);
+    let collected = input::collect(&args.paths, &args.walk.options(0));
+    for w in &collected.warnings {
+        diag.emit(err, w)?;
+    }
     let mut errors: Vec<InputError> = collected.errors;
     // Each report is printed as soon as it is parsed, so memory stays that of one report.
     let mut json = (args.format == InspectFormat::Json).then(output::inspect::JsonStream::default);

@@ -15,9 +15,32 @@ use std::sync::Arc;
 /// Reports evaluated in parallel before their results are handed on, in input order.
 pub(super) const CHUNK: usize = 256;
 
+/// How directories are walked: the options `check`, `audit` and `inspect` share.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub(super) struct WalkArgs {
+    /// Also read files that .gitignore, .ignore and the built-in exclusions (node_modules,
+    /// README.md and other repository documents) leave out of a directory walk.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also read hidden files and folders (names starting with `.`) in a directory walk.
+    #[arg(long)]
+    pub hidden: bool,
+}
+
+impl WalkArgs {
+    pub fn options(self, threads: usize) -> input::WalkOptions {
+        input::WalkOptions {
+            no_ignore: self.no_ignore,
+            hidden: self.hidden,
+            threads,
+        }
+    }
+}
+
 /// What the shared options say.
 pub(super) struct Options<'a> {
     pub paths: &'a [PathBuf],
+    pub walk: input::WalkOptions,
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
     pub encoding: Option<&'a str>,
@@ -110,7 +133,10 @@ pub(super) fn setup(
     if !unknown.is_empty() {
         return Ok(None);
     }
-    let mut collected = input::collect(opts.paths);
+    let mut collected = input::collect(opts.paths, &opts.walk);
+    for w in &collected.warnings {
+        diag.emit(err, w)?;
+    }
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
     collected
@@ -135,10 +161,11 @@ impl Setup {
     ) -> Result<(Report, ReportResult), InputError> {
         let source = input::load(path, *format, self.forced)?;
         let report = crate::report::parse(source.text, &source.heading_hints);
-        let result =
-            crate::check::check_report(&path.display().to_string(), &report, &self.rules, |r| {
+        let mut result =
+            crate::check::check_report(&input::shown(path), &report, &self.rules, |r| {
                 self.config.setting(path, &r.id, r.severity)
             });
+        result.file = Some(path.clone());
         Ok((report, result))
     }
 

@@ -99,6 +99,7 @@ mod tests {
         nasty.name = "leader-duty,a:b".into();
         let report = ReportResult {
             path: "报告/a,b:c 2023.txt".into(),
+            file: None,
             findings: vec![
                 nasty,
                 f[2].clone(),

@@ -8,7 +8,7 @@
 //! `columnKind: unicodeCodePoints`; `byteOffset`/`byteLength` index the report's original bytes.
 //! Report paths become URI references (percent-encoded UTF-8, relative paths kept relative).
 
-use super::common::{http_uri, is_reported, path_to_uri, unknown_text, whole_evidence};
+use super::common::{http_uri, is_reported, report_uri, unknown_text, whole_evidence};
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
 use serde::Serialize;
@@ -154,7 +154,7 @@ fn descriptor(f: &Finding) -> Descriptor<'_> {
     }
 }
 
-fn result<'a>(path: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+fn result<'a>(uri: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let (kind, level, message) = match f.status {
         Status::Unknown => ("review", "none", text(unknown_text(f))),
         _ => ("fail", level(f.severity), text(&f.message)),
@@ -177,7 +177,7 @@ fn result<'a>(path: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> 
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: path_to_uri(path),
+                    uri: uri.to_string(),
                 },
                 region,
             },
@@ -191,13 +191,14 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut sarif_results = Vec::new();
     for r in results {
+        let uri = report_uri(r);
         for f in &r.findings {
             let i = *index.entry(&f.rule).or_insert_with(|| {
                 rules.push(descriptor(f));
                 rules.len() - 1
             });
             if is_reported(f) {
-                sarif_results.push(result(&r.path, f, i));
+                sarif_results.push(result(&uri, f, i));
             }
         }
     }
@@ -227,6 +228,7 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -
 mod tests {
     use super::*;
     use crate::output::common::fixture::{self, NASTY, PATH_CN, percent_decode};
+    use crate::output::common::path_to_uri;
     use serde_json::{Value, json};
 
     /// The official OASIS schema (errata 01), vendored: validation never touches the network.

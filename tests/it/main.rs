@@ -14,6 +14,7 @@ mod seeds;
 mod snapshots;
 mod support;
 mod terminal;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
