@@ -11,11 +11,16 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct AuditArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf
+    /// files; `-` reads a report from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     walk: super::pipeline::WalkArgs,
+    /// The name of the report read from standard input (`-`): its path in the output and for
+    /// the configuration, its format from the extension (default: text).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Output format (default: from the extension of `-o`, else `table`).
     #[arg(long, value_enum)]
     format: Option<AuditFormat>,
@@ -162,6 +167,7 @@ pub(super) fn audit(
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
+        stdin_filename: args.stdin_filename.clone(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);

@@ -9,11 +9,16 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf
+    /// files; `-` reads a report from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
     walk: super::pipeline::WalkArgs,
+    /// The name of the report read from standard input (`-`): its path in the output and for
+    /// the configuration, its format from the extension (default: text).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
@@ -78,6 +83,7 @@ pub(super) fn check(
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
+        stdin_filename: args.stdin_filename.clone(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);
@@ -149,6 +155,19 @@ pub(super) fn check(
         for e in &errors {
             diag.emit(err, e)?;
         }
+    }
+    if summary.reports == 0 {
+        // Never a silent success: a run that looked at nothing says why and fails.
+        writeln!(
+            err,
+            "reportlint: nothing was checked: {}",
+            match errors.len() {
+                0 => "no report was found".to_string(),
+                1 => "the input could not be read (above)".to_string(),
+                n => format!("none of the {n} inputs could be read (above)"),
+            }
+        )?;
+        return Ok(EXIT_ERROR);
     }
     if !errors.is_empty() {
         return Ok(EXIT_ERROR);

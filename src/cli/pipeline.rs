@@ -44,6 +44,8 @@ pub(super) struct Options<'a> {
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
     pub encoding: Option<&'a str>,
+    /// What standard input (`-`) is called: its path in messages and for the configuration.
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Everything needed to evaluate reports, loaded and validated.
@@ -56,6 +58,7 @@ pub(super) struct Setup {
     /// Inputs that could not be found or listed.
     pub errors: Vec<InputError>,
     pub forced: Option<&'static encoding_rs::Encoding>,
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -133,15 +136,23 @@ pub(super) fn setup(
     if !unknown.is_empty() {
         return Ok(None);
     }
-    let mut collected = input::collect(opts.paths, &opts.walk);
+    // Files named on the command line are always read; files found in directories go through
+    // the configuration's include and exclude globs.
+    let mut collected = input::collect(opts.paths, &opts.walk, &|p| config.includes(p));
     for w in &collected.warnings {
         diag.emit(err, w)?;
     }
-    // Files named on the command line are always read; files found in directories go through
-    // the configuration's include and exclude globs.
-    collected
-        .files
-        .retain(|(path, _)| opts.paths.contains(path) || config.includes(path));
+    // Standard input is named by `--stdin-filename`, whose extension gives its format.
+    let stdin_format = opts
+        .stdin_filename
+        .as_deref()
+        .and_then(input::Format::from_path)
+        .unwrap_or(input::Format::Text);
+    for (path, format) in &mut collected.files {
+        if path.as_os_str() == input::STDIN {
+            *format = stdin_format;
+        }
+    }
     Ok(Some(Setup {
         config,
         rules,
@@ -150,6 +161,7 @@ pub(super) fn setup(
         files: collected.files,
         errors: collected.errors,
         forced,
+        stdin_filename: opts.stdin_filename,
     }))
 }
 
@@ -159,13 +171,19 @@ impl Setup {
         &self,
         (path, format): &(PathBuf, input::Format),
     ) -> Result<(Report, ReportResult), InputError> {
-        let source = input::load(path, *format, self.forced)?;
+        let stdin = path.as_os_str() == input::STDIN;
+        let (source, name) = if stdin {
+            let name = self.stdin_filename.as_ref().unwrap_or(path);
+            (input::load_stdin(name, *format, self.forced)?, name)
+        } else {
+            (input::load(path, *format, self.forced)?, path)
+        };
         let report = crate::report::parse(source.text, &source.heading_hints);
         let mut result =
-            crate::check::check_report(&input::shown(path), &report, &self.rules, |r| {
-                self.config.setting(path, &r.id, r.severity)
+            crate::check::check_report(&input::shown(name), &report, &self.rules, |r| {
+                self.config.setting(name, &r.id, r.severity)
             });
-        result.file = Some(path.clone());
+        result.file = (!stdin || self.stdin_filename.is_some()).then(|| name.clone());
         Ok((report, result))
     }
 

@@ -244,6 +244,29 @@ impl InputError {
     }
 }
 
+/// The path that stands for standard input on the command line.
+pub const STDIN: &str = "-";
+
+/// Reads a report from standard input (`-` on the command line), bounded like a file; `name` is
+/// what it is called in messages.
+pub fn load_stdin(
+    name: &Path,
+    format: Format,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Source, InputError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Io {
+            path: name.to_path_buf(),
+            message: format!("standard input: {e}"),
+        })?;
+    from_bytes(name, format, &bytes, forced)
+}
+
 /// Reads and decodes one report.
 pub fn load(
     path: &Path,

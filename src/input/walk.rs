@@ -269,9 +269,10 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Expands paths into report files (see the module documentation). A directory that yields no
-/// report is an error naming it.
-pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> Collected {
+/// Expands paths into report files (see the module documentation); `keep` decides on each file
+/// found in a walk (the configuration's include and exclude globs). A directory that yields no
+/// report is an error naming it. `-` (standard input) is passed on as it is, as text.
+pub fn collect(paths: &[PathBuf], opts: &WalkOptions, keep: &dyn Fn(&Path) -> bool) -> Collected {
     let mut out = Collected::default();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut take = |out: &mut Collected, path: PathBuf, format: Format| {
@@ -280,6 +281,10 @@ pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> Collected {
         }
     };
     for path in paths {
+        if path.as_os_str() == super::STDIN {
+            take(&mut out, path.clone(), Format::Text);
+            continue;
+        }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -314,11 +319,11 @@ pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> Collected {
         let mut reports = 0;
         for (_, item) in walk(path, opts) {
             match item {
-                Item::File(p, f) => {
+                Item::File(p, f) if keep(&p) => {
                     reports += 1;
                     take(&mut out, p, f);
                 }
-                Item::Skipped => out.skipped += 1,
+                Item::File(..) | Item::Skipped => out.skipped += 1,
                 Item::Warning(w) => out.warnings.push(w),
                 Item::Error(e) => out.errors.push(e),
             }
@@ -371,7 +376,7 @@ mod tests {
                 threads,
                 ..WalkOptions::default()
             };
-            let c = collect(&[p.to_path_buf()], &opts);
+            let c = collect(&[p.to_path_buf()], &opts, &|_| true);
             assert_eq!(names(&c, p), want, "{threads} threads");
         }
     }
@@ -384,14 +389,14 @@ mod tests {
         fs::write(p.join("node_modules/x/readme.md"), "x").unwrap();
         fs::write(p.join("README.md"), "x").unwrap();
         fs::write(p.join("r.md"), "x").unwrap();
-        let c = collect(&[p.to_path_buf()], &WalkOptions::default());
+        let c = collect(&[p.to_path_buf()], &WalkOptions::default(), &|_| true);
         assert_eq!(names(&c, p), ["r.md"]);
         assert_eq!(c.skipped, 1, "the README is counted as passed over");
         let all = WalkOptions {
             no_ignore: true,
             ..WalkOptions::default()
         };
-        let c = collect(&[p.to_path_buf()], &all);
+        let c = collect(&[p.to_path_buf()], &all, &|_| true);
         assert_eq!(
             names(&c, p),
             ["README.md", "node_modules/x/readme.md", "r.md"]
@@ -408,6 +413,7 @@ mod tests {
         let c = collect(
             &[a.clone(), p.to_path_buf(), dotted],
             &WalkOptions::default(),
+            &|_| true,
         );
         assert_eq!(c.files.len(), 1);
         assert_eq!(c.files[0].0, a, "the first mention is kept");
@@ -431,7 +437,7 @@ mod tests {
         let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-        let c = collect(&[p.to_path_buf()], &WalkOptions::default());
+        let c = collect(&[p.to_path_buf()], &WalkOptions::default(), &|_| true);
         // The link to a.txt is the same file: read once, under its first name.
         assert_eq!(names(&c, p), ["a.txt"]);
         assert!(c.errors.is_empty(), "{:?}", c.errors);
@@ -453,7 +459,7 @@ mod tests {
         );
         // Named on the command line, each is an error.
         let named = [p.join("pipe.txt"), p.join("loop1"), p.join("zero.txt")];
-        let c = collect(&named, &WalkOptions::default());
+        let c = collect(&named, &WalkOptions::default(), &|_| true);
         assert!(c.files.is_empty());
         let errors: Vec<String> = c
             .errors
