@@ -138,6 +138,8 @@ pub(super) fn check(
     })?;
     summary.unreadable = errors.len();
     summary.elapsed_ms = started.elapsed().as_millis();
+    // Every format shows the inputs that could not be read, not only the exit status.
+    let unreadable: Vec<output::Unreadable> = errors.iter().map(Into::into).collect();
     match args.format {
         CheckFormat::Human => {
             for e in &errors {
@@ -145,11 +147,17 @@ pub(super) fn check(
             }
             output::human::summary(out, &summary)?;
         }
-        CheckFormat::Json => output::json::render(out, &results, &summary)?,
-        CheckFormat::Jsonl => output::jsonl::summary_line(out, &summary)?,
-        CheckFormat::Sarif => output::sarif::render(out, &results, &summary)?,
-        CheckFormat::Junit => output::junit::render(out, &results, &summary)?,
-        CheckFormat::Github => output::github::summary(out, &summary)?,
+        CheckFormat::Json => output::json::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Jsonl => {
+            output::jsonl::errors(out, &unreadable)?;
+            output::jsonl::summary_line(out, &summary)?;
+        }
+        CheckFormat::Sarif => output::sarif::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Junit => output::junit::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Github => {
+            output::github::unreadable(out, &unreadable)?;
+            output::github::summary(out, &summary)?;
+        }
     }
     if args.format != CheckFormat::Human {
         for e in &errors {

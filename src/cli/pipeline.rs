@@ -101,7 +101,17 @@ pub(super) fn setup(
     };
     for r in &refs {
         match load_rulebook(r, err, diag)? {
-            Some(book) => books.push(book),
+            Some(mut book) => {
+                // A built-in rule without its own link points at its section of the reference.
+                if let crate::config::RulebookRef::Builtin(name) = r {
+                    for rule in &mut book.rules {
+                        if rule.link.is_none() {
+                            rule.link = Some(crate::rule_reference_uri(name, &rule.id));
+                        }
+                    }
+                }
+                books.push(book);
+            }
             None => broken = true,
         }
     }

@@ -3,6 +3,7 @@
 mod audit;
 mod bad_input;
 mod check;
+mod ci_formats;
 mod formats;
 mod inputs;
 mod language;
