@@ -168,6 +168,7 @@ pub(super) fn audit(
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
         stdin_filename: args.stdin_filename.clone(),
+        threads: None,
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);

@@ -9,13 +9,14 @@ mod check;
 mod inspect;
 mod pipeline;
 mod rules;
+mod select;
 
 use crate::input;
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
 use audit::AuditArgs;
 use check::CheckArgs;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use inspect::InspectArgs;
 use rules::RulesCommand;
 use std::io::Write;
@@ -64,6 +65,24 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         rulebook: Option<PathBuf>,
     },
+    /// Prints a shell completion script: `reportlint completions bash > /etc/bash_completion.d/reportlint`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Prints the man page (roff): `reportlint manpage | man -l -`; with `--dir`, writes one page per
+    /// command there.
+    Manpage {
+        /// Write reportlint.1, reportlint-check.1, … into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The command line's definition: the one source of help, completions, the man page and the
+/// README's option tables.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// The whole program: parse arguments, run a subcommand, return the exit status.
@@ -102,7 +121,25 @@ where
     let diag = output::Diagnostics::new(color(auto.stderr));
     let out_diag = output::Diagnostics::new(color(auto.stdout));
     let result = match cli.command {
-        Command::Check(args) => check::check(args, out, err, &out_diag, &diag),
+        Command::Check(args) => {
+            // `-o FILE` is no terminal: coloured only when asked for.
+            let out_diag = if args.writes_to_file() {
+                output::Diagnostics::new(color(false))
+            } else {
+                out_diag
+            };
+            check::check(args, out, err, &out_diag, &diag)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "reportlint", out);
+            Ok(EXIT_OK)
+        }
+        Command::Manpage { dir: None } => clap_mangen::Man::new(Cli::command())
+            .render(out)
+            .map(|_| EXIT_OK),
+        Command::Manpage { dir: Some(dir) } => {
+            clap_mangen::generate_to(Cli::command(), &dir).map(|_| EXIT_OK)
+        }
         Command::Audit(args) => audit::audit(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
         Command::Rules(RulesCommand::Doc { file }) => {

@@ -46,6 +46,8 @@ pub(super) struct Options<'a> {
     pub encoding: Option<&'a str>,
     /// What standard input (`-`) is called: its path in messages and for the configuration.
     pub stdin_filename: Option<PathBuf>,
+    /// Threads for walking and checking (`-j`); `None`: one per core.
+    pub threads: Option<usize>,
 }
 
 /// Everything needed to evaluate reports, loaded and validated.
@@ -59,6 +61,10 @@ pub(super) struct Setup {
     pub errors: Vec<InputError>,
     pub forced: Option<&'static encoding_rs::Encoding>,
     pub stdin_filename: Option<PathBuf>,
+    /// The rulebooks in force, as named.
+    pub rulebooks: Vec<crate::config::RulebookRef>,
+    /// A pool of `-j` threads; `None`: rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -148,7 +154,9 @@ pub(super) fn setup(
     }
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
-    let mut collected = input::collect(opts.paths, &opts.walk, &|p| config.includes(p));
+    let mut walk = opts.walk;
+    walk.threads = opts.threads.unwrap_or(0);
+    let mut collected = input::collect(opts.paths, &walk, &|p| config.includes(p));
     for w in &collected.warnings {
         diag.emit(err, w)?;
     }
@@ -172,6 +180,10 @@ pub(super) fn setup(
         errors: collected.errors,
         forced,
         stdin_filename: opts.stdin_filename,
+        rulebooks: refs,
+        pool: opts
+            .threads
+            .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()),
     }))
 }
 
@@ -207,7 +219,11 @@ impl Setup {
     ) -> std::io::Result<()> {
         use rayon::prelude::*;
         for chunk in files.chunks(CHUNK) {
-            let done: Vec<_> = chunk.par_iter().map(&work).collect();
+            let run = || chunk.par_iter().map(&work).collect::<Vec<_>>();
+            let done = match &self.pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            };
             for d in done {
                 take(d)?;
             }

@@ -2,8 +2,11 @@
 //! write; nothing imports them but the CLI.
 
 pub mod audit;
+
 mod common;
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod inspect;
 pub mod json;
@@ -11,6 +14,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod statistics;
 
 use std::io::Write;
 

@@ -7,6 +7,7 @@ mod ci_formats;
 mod formats;
 mod inputs;
 mod language;
+mod options;
 mod pdf;
 mod properties;
 mod real;
