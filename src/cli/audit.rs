@@ -1,7 +1,7 @@
 //! `reportlint audit`: the check pipeline's results kept as one small row per report, summed per
 //! rule and per issuer across years, and written as a table, Markdown, CSV, JSON, XLSX or HTML.
 
-use crate::audit::{self, Audit, AuditRow, Lang};
+use crate::audit::{self, Audit, AuditRow};
 use crate::input::{self, InputError};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
@@ -32,8 +32,8 @@ pub(super) struct AuditArgs {
     #[arg(long, value_enum)]
     sheet: Option<Sheet>,
     /// Language of the headings.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
+    #[arg(long, value_enum, default_value_t = super::LangArg::Zh)]
+    lang: super::LangArg,
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -63,12 +63,6 @@ enum AuditFormat {
 enum Sheet {
     Matrix,
     Figures,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LangArg {
-    Zh,
-    En,
 }
 
 impl AuditFormat {
@@ -263,10 +257,7 @@ pub(super) fn audit(
             .iter()
             .map(|e| (error_path(e), e.to_string()))
             .collect(),
-        lang: match args.lang {
-            LangArg::Zh => Lang::Zh,
-            LangArg::En => Lang::En,
-        },
+        lang: args.lang.into(),
     };
     write_output(&result, format, &args, out, err)?;
     for e in &errors {

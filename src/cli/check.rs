@@ -59,6 +59,9 @@ pub(super) struct CheckArgs {
     /// Show the configuration, rulebooks and rules in force, and stop.
     #[arg(long)]
     show_settings: bool,
+    /// Language of the human output's fixed words: labels, headings, the summary.
+    #[arg(long, value_enum, default_value_t = super::LangArg::Zh)]
+    lang: super::LangArg,
     /// Rulebook files to use instead of the configured ones (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
@@ -226,7 +229,13 @@ pub(super) fn check(
         let mut shown = Vec::new();
         if human {
             // Writing to memory cannot fail.
-            let _ = output::human::report(&mut shown, out_diag, &result, &report.original);
+            let _ = output::human::report(
+                &mut shown,
+                out_diag,
+                &result,
+                &report.original,
+                args.lang.into(),
+            );
         }
         Ok::<_, InputError>((result, shown))
     };
@@ -260,7 +269,8 @@ pub(super) fn check(
     summary.unreadable = errors.len();
     summary.elapsed_ms = started.elapsed().as_millis();
     if args.statistics {
-        statistics.write(out, "unknown")?;
+        let lang: crate::audit::Lang = args.lang.into();
+        statistics.write(out, lang.pick("待定", "unknown"))?;
     }
     // Every format shows the inputs that could not be read, not only the exit status.
     let unreadable: Vec<output::Unreadable> = errors.iter().map(Into::into).collect();
@@ -270,7 +280,7 @@ pub(super) fn check(
                 diag.emit(err, e)?;
             }
             if !args.quiet {
-                output::human::summary(out, &summary)?;
+                output::human::summary(out, &summary, args.lang.into())?;
             }
         }
         CheckFormat::Json => output::json::render(out, &results, &summary, &unreadable)?,

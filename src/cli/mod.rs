@@ -38,6 +38,24 @@ struct Cli {
     command: Command,
 }
 
+/// `--lang`: the language of fixed words (headings, labels, the summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LangArg {
+    /// Chinese, the language of the reports and the findings
+    Zh,
+    /// English
+    En,
+}
+
+impl From<LangArg> for crate::audit::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Zh => crate::audit::Lang::Zh,
+            LangArg::En => crate::audit::Lang::En,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Color {
     Auto,

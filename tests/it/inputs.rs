@@ -120,7 +120,10 @@ fn named_paths_that_give_no_report_are_errors() {
         "{}",
         r.stderr
     );
-    assert!(r.stdout.contains("1 report"), "the good one is checked");
+    assert!(
+        r.stdout.contains("已检查 1 份报告"),
+        "the good one is checked"
+    );
     assert!(!r.stderr.contains("nothing was checked"));
 }
 

@@ -3,6 +3,7 @@
 mod audit;
 mod bad_input;
 mod check;
+mod chinese_page;
 mod ci_formats;
 mod formats;
 mod inputs;

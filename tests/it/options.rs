@@ -34,7 +34,7 @@ fn quiet_prints_findings_without_the_summary() {
     let quiet = run(&["check", "--format", "concise", "-q", SEEDS]);
     assert_eq!(quiet.code, loud.code);
     let last = loud.stdout.lines().last().unwrap();
-    assert!(last.starts_with("checked 5 reports"), "{last}");
+    assert!(last.starts_with("已检查 5 份报告"), "{last}");
     assert_eq!(
         quiet.stdout,
         loud.stdout.strip_suffix(&format!("{last}\n")).unwrap()
@@ -74,13 +74,13 @@ fn statistics_count_each_rule() {
     assert!(
         lines.contains(
             &format!(
-                "{}  FZ010  submitted-on-time (unknown)",
+                "{}  FZ010  submitted-on-time (待定)",
                 count("FZ010", "unknown")
             )
             .as_str()
         )
     );
-    assert!(lines.last().unwrap().starts_with("checked 5 reports"));
+    assert!(lines.last().unwrap().starts_with("已检查 5 份报告"));
     assert!(!r.stdout.contains("help:"), "no diagnostics");
     let r = run(&["check", "--statistics", "--format", "json", SEEDS]);
     assert_eq!(r.code, 2);

@@ -171,7 +171,10 @@ fn files_that_are_not_regular_are_named_never_opened() {
         "{}",
         r.stderr
     );
-    assert!(r.stdout.contains("1 report"), "the good one was checked");
+    assert!(
+        r.stdout.contains("已检查 1 份报告"),
+        "the good one was checked"
+    );
 }
 
 /// A GBK file name (not UTF-8): human output shows it as a `$'…'` escape a shell turns back into
