@@ -17,6 +17,10 @@ pub(super) struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     walk: super::pipeline::WalkArgs,
+    /// Apply the configuration's include and exclude globs to files named on the command line
+    /// too (for hooks that name every changed file, like pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
     /// The name of the report read from standard input (`-`): its path in the output and for
     /// the configuration, its format from the extension (default: text).
     #[arg(long, value_name = "NAME")]
@@ -25,7 +29,7 @@ pub(super) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
     /// Write the output to FILE instead of standard output (uncoloured unless `--color always`).
-    #[arg(short = 'o', long, value_name = "FILE")]
+    #[arg(short = 'o', long, visible_alias = "output", value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// Findings only: no summary line (human, concise and github formats).
     #[arg(short, long)]
@@ -87,17 +91,19 @@ enum CheckFormat {
     Human,
     /// One line per finding: `path:line:col: FZ003 [warning] message`
     Concise,
-    /// One JSON document (docs/check-json.md)
+    /// One document: reports, findings (`rule`, `severity`, `outcome`, `message`, span,
+    /// evidence), unreadable inputs, summary; see docs/check-json.md
     Json,
     /// JSON Lines: one finding per line, then the summary
     Jsonl,
-    /// SARIF 2.1.0, for code scanning
+    /// SARIF 2.1.0 for code scanning: fingerprints, rule links, unreadable inputs as
+    /// notifications
     Sarif,
-    /// JUnit XML, for CI test reports
+    /// JUnit XML: a test case per report × rule, an error case per unreadable input
     Junit,
-    /// GitHub Actions workflow commands (annotations)
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::…`
     Github,
-    /// GitLab code-quality report (JSON)
+    /// GitLab code-quality report (`artifacts:reports:codequality`)
     Gitlab,
 }
 
@@ -165,7 +171,10 @@ pub(super) fn check(
     }
     let opts = super::pipeline::Options {
         paths: &args.paths,
-        walk: args.walk.options(0),
+        walk: input::WalkOptions {
+            force_exclude: args.force_exclude,
+            ..args.walk.options(0)
+        },
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
@@ -303,6 +312,16 @@ pub(super) fn check(
         for e in &errors {
             diag.emit(err, e)?;
         }
+    }
+    if summary.reports == 0 && errors.is_empty() && setup.excluded > 0 {
+        // A hook named only files the configuration excludes: nothing to do, and that is fine.
+        if !args.quiet {
+            writeln!(
+                err,
+                "reportlint: nothing to check: the configuration excludes every file named (--force-exclude)"
+            )?;
+        }
+        return Ok(EXIT_OK);
     }
     if summary.reports == 0 {
         // Never a silent success: a run that looked at nothing says why and fails.

@@ -32,6 +32,7 @@ impl WalkArgs {
         input::WalkOptions {
             no_ignore: self.no_ignore,
             hidden: self.hidden,
+            force_exclude: false,
             threads,
         }
     }
@@ -59,6 +60,8 @@ pub(super) struct Setup {
     pub files: Vec<(PathBuf, input::Format)>,
     /// Inputs that could not be found or listed.
     pub errors: Vec<InputError>,
+    /// Files named on the command line that `--force-exclude` passed over.
+    pub excluded: usize,
     pub forced: Option<&'static encoding_rs::Encoding>,
     pub stdin_filename: Option<PathBuf>,
     /// The rulebooks in force, as named.
@@ -178,6 +181,7 @@ pub(super) fn setup(
         arrangements,
         files: collected.files,
         errors: collected.errors,
+        excluded: collected.excluded,
         forced,
         stdin_filename: opts.stdin_filename,
         rulebooks: refs,

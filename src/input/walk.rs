@@ -31,6 +31,9 @@ pub struct WalkOptions {
     pub hidden: bool,
     /// Threads for the walk; 0 lets the walker choose.
     pub threads: usize,
+    /// Files named on the command line go through `keep` too (for hooks that name every changed
+    /// file, such as pre-commit's): an excluded one is passed over, not read.
+    pub force_exclude: bool,
 }
 
 /// Something in a walked directory that was not read, and why; the run goes on.
@@ -74,6 +77,8 @@ pub struct Collected {
     /// Inputs that cannot be read at all: missing, not regular, a directory that cannot be listed.
     pub errors: Vec<InputError>,
     pub warnings: Vec<InputWarning>,
+    /// Files named on the command line and passed over by `force_exclude`.
+    pub excluded: usize,
 }
 
 /// What a file that is not regular is, in words.
@@ -302,6 +307,10 @@ pub fn collect(paths: &[PathBuf], opts: &WalkOptions, keep: &dyn Fn(&Path) -> bo
             }
         };
         if meta.is_file() {
+            if opts.force_exclude && !keep(path) {
+                out.excluded += 1;
+                continue;
+            }
             take(
                 &mut out,
                 path.clone(),

@@ -7,6 +7,7 @@ mod chinese_page;
 mod ci_formats;
 mod formats;
 mod inputs;
+mod integrations;
 mod language;
 mod options;
 mod pdf;

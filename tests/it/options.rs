@@ -311,3 +311,50 @@ fn completions_and_man_page_come_from_the_clap_definition() {
         assert!(check.contains(option), "{option} in reportlint-check.1");
     }
 }
+
+/// pre-commit names every changed file: with --force-exclude the configuration's excludes apply
+/// to named files too, and a run left with nothing to check is no failure.
+#[test]
+fn force_exclude_applies_the_configuration_to_named_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::create_dir(p.join("drafts")).unwrap();
+    std::fs::write(p.join("drafts/a.txt"), crate::seed_text("nanfeng-2020")).unwrap();
+    std::fs::write(p.join("b.txt"), crate::seed_text("xinzhuang-2023")).unwrap();
+    std::fs::write(p.join("reportlint.yaml"), "exclude: [\"drafts/**\"]\n").unwrap();
+    let cfg = p.join("reportlint.yaml");
+    let (a, b) = (p.join("drafts/a.txt"), p.join("b.txt"));
+    let args = |extra: &[&str], files: &[&std::path::Path]| {
+        let mut v = vec![
+            "check",
+            "--format",
+            "concise",
+            "--config",
+            cfg.to_str().unwrap(),
+        ];
+        v.extend_from_slice(extra);
+        v.extend(files.iter().map(|f| f.to_str().unwrap()));
+        run(&v)
+    };
+    let named = args(&[], &[&a, &b]);
+    assert!(
+        named.stdout.contains("drafts/a.txt"),
+        "named files are checked"
+    );
+    assert_eq!(named.code, 1);
+    let forced = args(&["--force-exclude"], &[&a, &b]);
+    assert!(!forced.stdout.contains("drafts/a.txt"));
+    assert!(
+        forced.stdout.contains("已检查 1 份报告"),
+        "{}",
+        forced.stdout
+    );
+    assert_eq!(forced.code, 0);
+    let nothing = args(&["--force-exclude"], &[&a]);
+    assert_eq!(nothing.code, 0, "{}", nothing.stderr);
+    assert!(
+        nothing
+            .stderr
+            .contains("the configuration excludes every file named")
+    );
+}
