@@ -26,7 +26,12 @@ pub(super) struct AuditArgs {
     format: Option<AuditFormat>,
     /// Write to this file instead of standard output (required for xlsx; for csv without
     /// `--sheet`, FILE names the matrix and `FILE` with `-figures` before `.csv` the figures).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "output-file",
+        value_name = "FILE"
+    )]
     output: Option<PathBuf>,
     /// CSV: write only this sheet, to `-o FILE` or standard output.
     #[arg(long, value_enum)]
@@ -51,11 +56,20 @@ pub(super) struct AuditArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AuditFormat {
+    /// The summary, rule table, figures and years, columns aligned by display width
     Table,
+    /// The same as Markdown
     Md,
+    /// `-o FILE.csv` writes the matrix and `FILE-figures.csv` the figures; `--sheet` writes one.
+    /// UTF-8 with BOM for Excel
     Csv,
+    /// Everything, field by field in docs/audit-json.md (schema: docs/audit-json.schema.json)
     Json,
+    /// One file without network access: SVG bar charts, the colour-coded matrix, the figures
+    /// with their sentences; printable
     Html,
+    /// A workbook (needs `-o`): frozen headers, filters, failed cells coloured, numbers as
+    /// numbers, rates as percentages
     Xlsx,
 }
 

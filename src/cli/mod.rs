@@ -6,6 +6,7 @@
 
 mod audit;
 mod check;
+mod doc;
 mod inspect;
 mod pipeline;
 mod rules;
@@ -17,6 +18,7 @@ use crate::{EXIT_ERROR, EXIT_OK};
 use audit::AuditArgs;
 use check::CheckArgs;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+pub use doc::options_markdown;
 use inspect::InspectArgs;
 use rules::RulesCommand;
 use std::io::Write;

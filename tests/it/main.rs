@@ -12,6 +12,7 @@ mod language;
 mod options;
 mod pdf;
 mod properties;
+mod readme;
 mod real;
 mod robust;
 mod rulebooks;
