@@ -127,17 +127,20 @@ fn both_streams_said_something(s: &Seen) {
     );
 }
 
-/// The case: `reportlint check x > out.txt` typed at a terminal writes no escape codes
+/// The case: `reportlint check . > out.txt` typed at a terminal writes no escape codes
 /// into the file, while the terminal (stderr) is still coloured.
 #[test]
 fn redirected_stdout_has_no_escape_codes_while_the_terminal_is_coloured() {
     let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    std::fs::write(reports.join("xinkou.txt"), crate::seed_text("xinkou-2023")).unwrap();
     let out_txt = dir.path().join("out.txt");
     let (master, slave) = openpty();
     let reader = drain(master);
     let status = Command::new(env!("CARGO_BIN_EXE_reportlint"))
-        .args(ARGS)
-        .current_dir(root())
+        .args(["check", ".", "no-such-report.txt"])
+        .current_dir(&reports)
         .env_clear()
         .env(XTERM.0, XTERM.1)
         .stdin(Stdio::null())

@@ -88,6 +88,16 @@ fn check_dot_in_a_repository_checks_only_the_reports() {
             "reports/2023/xinzhuang.txt"
         ]
     );
+    // The same, typed in the repository: `reportlint check .`.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reportlint"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        checked(&String::from_utf8(out.stdout).unwrap(), dir.path()),
+        ["./reports/2023/wangbao.txt", "./reports/2023/xinzhuang.txt"]
+    );
     // A file named explicitly is always checked, ignored or not.
     let draft = dir.path().join("drafts/xinkou-draft.txt");
     let r = run(&["check", "--format", "json", draft.to_str().unwrap()]);
