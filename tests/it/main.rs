@@ -19,6 +19,7 @@ mod rulebooks;
 mod seeds;
 mod snapshots;
 mod support;
+#[cfg(unix)]
 mod terminal;
 mod walk;
 
