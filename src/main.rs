@@ -1,9 +1,14 @@
 //! The `reportlint` binary: hands the command line to [`reportlint::run`].
 
-use std::io::IsTerminal;
+use anstream::{AutoStream, ColorChoice};
 
 fn main() -> std::process::ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Each stream decided on its own, from the stream and NO_COLOR, CLICOLOR_FORCE, CLICOLOR,
+    // TERM and CI, the way clap decides for its own help (`--color` overrides it in `run`).
+    let color = reportlint::AutoColor {
+        stdout: AutoStream::choice(&std::io::stdout()) == ColorChoice::Always,
+        stderr: AutoStream::choice(&std::io::stderr()) == ColorChoice::Always,
+    };
     let code = reportlint::run(
         std::env::args_os(),
         &mut std::io::stdout().lock(),

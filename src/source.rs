@@ -16,6 +16,34 @@ const WINDOW: usize = 30;
 const MAX_LABEL: usize = 60;
 /// Lines up to this many terminal columns are shown whole.
 const LONG_LINE: usize = 120;
+/// Characters of a context line shown at least (beside a short labelled line).
+const CONTEXT: usize = 60;
+
+/// The line around byte `at`: its start and its end (before `\n` or `\r\n`).
+fn line_at(text: &str, at: usize) -> (usize, usize) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let end = if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    (start, end)
+}
+
+/// Characters `[first, first + count)` of a line, with `…` for what is cut on either side.
+fn cut(line: &str, first: usize, count: usize) -> String {
+    let total = line.chars().count();
+    let mut out = String::new();
+    if first > 0 && total > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(first).take(count));
+    if first + count < total {
+        out.push('…');
+    }
+    out
+}
 
 /// Terminal columns of a text: East Asian wide characters take two.
 fn width(s: &str) -> usize {
@@ -41,7 +69,9 @@ pub struct CharColumns {
     text: Arc<str>,
     /// Lines of the real text before `text` starts.
     line: usize,
-    /// Characters of the real line before `text` starts, minus the `…` that stands for them.
+    /// The line of `text` whose columns are shifted (the labelled line of a window).
+    shift_line: usize,
+    /// Characters of the real line before the window starts, minus the `…` that stands for them.
     column_shift: isize,
 }
 
@@ -52,50 +82,85 @@ impl CharColumns {
             name: name.into(),
             text,
             line: 0,
+            shift_line: 0,
             column_shift: 0,
         }
     }
 
     /// The source to show a label at `span` (bytes of `text`) with, and the label's range in it:
-    /// the whole text when the label's line is short, else a window of that line around it.
+    /// the label's line and the lines before and after it (miette's context), each cut to the
+    /// same window of columns. A short labelled line is shown whole and its neighbours to at
+    /// least [`CONTEXT`] characters; a long one to a window around the label. A label that runs
+    /// over several lines is shown on its first.
     pub fn around(name: &str, text: &Arc<str>, span: Range<usize>) -> (Self, Range<usize>) {
         let start = span.start.min(text.len());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line_end = if text[..line_end].ends_with('\r') {
-            line_end - 1
-        } else {
-            line_end
-        };
-        if width(&text[line_start..line_end]) <= LONG_LINE {
-            return (CharColumns::new(name, text.clone()), span);
-        }
-        // A label that runs over several lines is shown on its first.
+        let (line_start, line_end) = line_at(text, start);
         let label_end = span.end.clamp(start, line_end);
-        let label_end = text[start..label_end]
-            .char_indices()
-            .nth(MAX_LABEL)
-            .map_or(label_end, |(i, _)| start + i);
-        let before: Vec<(usize, char)> = text[line_start..start].char_indices().collect();
-        let win_start = if before.len() > WINDOW {
-            line_start + before[before.len() - WINDOW].0
+        let long = width(&text[line_start..line_end]) > LONG_LINE;
+        let label_end = if long {
+            text[start..label_end]
+                .char_indices()
+                .nth(MAX_LABEL)
+                .map_or(label_end, |(i, _)| start + i)
         } else {
-            line_start
+            label_end
         };
-        let win_end = text[label_end..line_end]
-            .char_indices()
-            .nth(WINDOW)
-            .map_or(line_end, |(i, _)| label_end + i);
-        let lead = if win_start > line_start { "…" } else { "" };
-        let tail = if win_end < line_end { "…" } else { "" };
-        let shown = format!("{lead}{}{tail}", &text[win_start..win_end]);
-        let skipped = text[line_start..win_start].chars().count() as isize;
-        let label = lead.len() + (start - win_start)..lead.len() + (label_end - win_start);
+        // The window on the labelled line, as character columns [first, first + count).
+        let (win_start, win_end) = if long {
+            let before: Vec<(usize, char)> = text[line_start..start].char_indices().collect();
+            let win_start = if before.len() > WINDOW {
+                line_start + before[before.len() - WINDOW].0
+            } else {
+                line_start
+            };
+            let win_end = text[label_end..line_end]
+                .char_indices()
+                .nth(WINDOW)
+                .map_or(line_end, |(i, _)| label_end + i);
+            (win_start, win_end)
+        } else {
+            (line_start, line_end)
+        };
+        let first = text[line_start..win_start].chars().count();
+        let count = text[win_start..win_end].chars().count();
+        let labelled = cut(&text[line_start..line_end], first, count);
+        let lead = if first > 0 { "…".len() } else { 0 };
+        // Neighbours: the same columns, at least CONTEXT characters of them.
+        let context = count.max(CONTEXT);
+        let prev = (line_start > 0).then(|| {
+            let (s, e) = line_at(text, line_start - 1);
+            cut(&text[s..e], first, context)
+        });
+        let next = (line_end < text.len())
+            .then(|| text[line_end..].find('\n').map(|i| line_end + i + 1))
+            .flatten()
+            .filter(|&s| s < text.len())
+            .map(|s| {
+                let (s, e) = line_at(text, s);
+                cut(&text[s..e], first, context)
+            });
+        let mut shown = String::new();
+        let mut shift_line = 0;
+        if let Some(p) = &prev {
+            shown.push_str(p);
+            shown.push('\n');
+            shift_line = 1;
+        }
+        let offset = shown.len() + lead;
+        shown.push_str(&labelled);
+        if let Some(n) = &next {
+            shown.push('\n');
+            shown.push_str(n);
+            // Ended like a line, so that miette shows an empty neighbour too.
+            shown.push('\n');
+        }
+        let label = offset + (start - win_start)..offset + (label_end - win_start);
         let source = CharColumns {
             name: name.to_string(),
             text: shown.into(),
-            line: text[..line_start].matches('\n').count(),
-            column_shift: skipped - lead.chars().count() as isize,
+            line: text[..line_start].matches('\n').count() - shift_line,
+            shift_line,
+            column_shift: first as isize - (lead > 0) as isize,
         };
         (source, label)
     }
@@ -126,7 +191,7 @@ impl miette::SourceCode for CharColumns {
             .text
             .get(line_start..offset)
             .map_or(inner.column(), |s| s.chars().count()) as isize;
-        if inner.line() == 0 {
+        if inner.line() == self.shift_line {
             column += self.column_shift;
         }
         Ok(Box::new(miette::MietteSpanContents::new_named(
@@ -152,11 +217,46 @@ mod tests {
         let start = text.find("85%").unwrap();
         let (src, label) = CharColumns::around("r.txt", &text, start..start + 3);
         assert_eq!(&src.text()[label.clone()], "85%");
-        assert!(src.text().starts_with('…') && src.text().ends_with('…'));
-        assert_eq!(src.text().chars().count(), 1 + WINDOW + 3 + WINDOW + 1);
+        let line = src.text().lines().nth(1).unwrap();
+        assert!(line.starts_with('…') && line.ends_with('…'));
+        assert_eq!(line.chars().count(), 1 + WINDOW + 3 + WINDOW + 1);
         let contents = src.read_span(&label.into(), 0, 0).unwrap();
         assert_eq!(contents.line() + 1, 2);
         assert_eq!(contents.column() + 1, 300 + "出庭率".chars().count() + 1);
+    }
+
+    /// Neighbouring lines of 673 characters (杨舍) were printed whole beside a windowed label.
+    #[test]
+    fn context_lines_are_cut_to_the_labelled_window() {
+        let long = "法".repeat(300);
+        let text: Arc<str> =
+            format!("{long}{long}上\n{long}出庭率85%{long}\n{long}{long}下\n").into();
+        let start = text.find("85%").unwrap();
+        let (src, label) = CharColumns::around("r.txt", &text, start..start + 3);
+        let lines: Vec<&str> = src.text().lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(&src.text()[label.clone()], "85%");
+        let window = 1 + WINDOW + 3 + WINDOW + 1;
+        assert_eq!(lines[1].chars().count(), window);
+        for context in [lines[0], lines[2]] {
+            assert!(
+                context.starts_with('…') && context.ends_with('…'),
+                "{context}"
+            );
+            assert_eq!(context.chars().count(), window, "{context}");
+        }
+        let contents = src.read_span(&label.into(), 0, 0).unwrap();
+        assert_eq!(contents.line() + 1, 2);
+        assert_eq!(contents.column() + 1, 300 + "出庭率".chars().count() + 1);
+        // A short labelled line: shown whole, its long neighbours cut after CONTEXT characters.
+        let text: Arc<str> = format!("{long}\n四、下一年度安排\n{long}").into();
+        let start = text.find("四").unwrap();
+        let (src, label) = CharColumns::around("r.txt", &text, start..start + 3);
+        let lines: Vec<&str> = src.text().lines().collect();
+        assert_eq!(lines[1], "四、下一年度安排");
+        assert_eq!(lines[0], format!("{}…", "法".repeat(CONTEXT)));
+        let contents = src.read_span(&label.into(), 0, 0).unwrap();
+        assert_eq!((contents.line() + 1, contents.column() + 1), (2, 1));
     }
 
     #[test]
@@ -164,7 +264,7 @@ mod tests {
         let text: Arc<str> = "一、主要举措\n出庭率85%。\n".into();
         let start = text.find("85%").unwrap();
         let (src, label) = CharColumns::around("r.txt", &text, start..start + 3);
-        assert_eq!(label, start..start + 3);
+        assert_eq!(&src.text()[label.clone()], "85%");
         let contents = src.read_span(&label.into(), 0, 0).unwrap();
         assert_eq!((contents.line() + 1, contents.column() + 1), (2, 4));
     }

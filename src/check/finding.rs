@@ -44,8 +44,12 @@ pub struct Finding {
 /// All findings on one report, in rule order.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportResult {
-    /// The report's path as given on the command line (or found under a directory).
+    /// The report's path as given on the command line (or found under a directory), as shown
+    /// to people ([`crate::input::shown`]: a name that is not UTF-8 is escaped).
     pub path: String,
+    /// The file itself, when the report came from one: its exact bytes for URIs.
+    #[serde(skip)]
+    pub file: Option<std::path::PathBuf>,
     pub findings: Vec<Finding>,
 }
 

@@ -413,6 +413,7 @@ pub fn check_report(
     }
     ReportResult {
         path: path.to_string(),
+        file: None,
         findings: out,
     }
 }

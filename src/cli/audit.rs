@@ -1,7 +1,7 @@
 //! `reportlint audit`: the check pipeline's results kept as one small row per report, summed per
 //! rule and per issuer across years, and written as a table, Markdown, CSV, JSON, XLSX or HTML.
 
-use crate::audit::{self, Audit, AuditRow, Lang};
+use crate::audit::{self, Audit, AuditRow};
 use crate::input::{self, InputError};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
@@ -11,22 +11,34 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub(super) struct AuditArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm and .docx files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf
+    /// files; `-` reads a report from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
+    /// The name of the report read from standard input (`-`): its path in the output and for
+    /// the configuration, its format from the extension (default: text).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Output format (default: from the extension of `-o`, else `table`).
     #[arg(long, value_enum)]
     format: Option<AuditFormat>,
     /// Write to this file instead of standard output (required for xlsx; for csv without
     /// `--sheet`, FILE names the matrix and `FILE` with `-figures` before `.csv` the figures).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "output-file",
+        value_name = "FILE"
+    )]
     output: Option<PathBuf>,
     /// CSV: write only this sheet, to `-o FILE` or standard output.
     #[arg(long, value_enum)]
     sheet: Option<Sheet>,
     /// Language of the headings.
-    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
-    lang: LangArg,
+    #[arg(long, value_enum, default_value_t = super::LangArg::Zh)]
+    lang: super::LangArg,
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -44,11 +56,20 @@ pub(super) struct AuditArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AuditFormat {
+    /// The summary, rule table, figures and years, columns aligned by display width
     Table,
+    /// The same as Markdown
     Md,
+    /// `-o FILE.csv` writes the matrix and `FILE-figures.csv` the figures; `--sheet` writes one.
+    /// UTF-8 with BOM for Excel
     Csv,
+    /// Everything, field by field in docs/audit-json.md (schema: docs/audit-json.schema.json)
     Json,
+    /// One file without network access: SVG bar charts, the colour-coded matrix, the figures
+    /// with their sentences; printable
     Html,
+    /// A workbook (needs `-o`): frozen headers, filters, failed cells coloured, numbers as
+    /// numbers, rates as percentages
     Xlsx,
 }
 
@@ -56,12 +77,6 @@ enum AuditFormat {
 enum Sheet {
     Matrix,
     Figures,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LangArg {
-    Zh,
-    En,
 }
 
 impl AuditFormat {
@@ -156,9 +171,12 @@ pub(super) fn audit(
     }
     let opts = super::pipeline::Options {
         paths: &args.paths,
+        walk: args.walk.options(0),
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
+        stdin_filename: args.stdin_filename.clone(),
+        threads: None,
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);
@@ -253,10 +271,7 @@ pub(super) fn audit(
             .iter()
             .map(|e| (error_path(e), e.to_string()))
             .collect(),
-        lang: match args.lang {
-            LangArg::Zh => Lang::Zh,
-            LangArg::En => Lang::En,
-        },
+        lang: args.lang.into(),
     };
     write_output(&result, format, &args, out, err)?;
     for e in &errors {
@@ -271,14 +286,7 @@ pub(super) fn audit(
 
 /// The path an input error is about.
 fn error_path(e: &InputError) -> String {
-    use miette::Diagnostic;
-    // The message starts with the path for every input error; the code says which kind.
-    let code = e.code().map(|c| c.to_string()).unwrap_or_default();
-    let text = e.to_string();
-    match text.split_once(": ") {
-        Some((path, _)) if !path.is_empty() => path.to_string(),
-        _ => code,
-    }
+    input::shown(e.path())
 }
 
 fn write_output(

@@ -1,23 +1,71 @@
 //! `reportlint check`: every report against every rule, findings in input order.
 
+use crate::check::finding::{ReportResult, Status, Summary};
 use crate::input::{self, InputError};
 use crate::output;
-use crate::{EXIT_ERROR, EXIT_OK};
+use crate::rulebook::Severity;
+use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf
+    /// files; `-` reads a report from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
+    /// Apply the configuration's include and exclude globs to files named on the command line
+    /// too (for hooks that name every changed file, like pre-commit).
+    #[arg(long)]
+    force_exclude: bool,
+    /// The name of the report read from standard input (`-`): its path in the output and for
+    /// the configuration, its format from the extension (default: text).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    /// Write the output to FILE instead of standard output (uncoloured unless `--color always`).
+    #[arg(short = 'o', long, visible_alias = "output", value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Findings only: no summary line (human, concise and github formats).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Instead of each finding, one line per rule: how often it failed (or was undecided), its
+    /// id and name (human and concise formats).
+    #[arg(long)]
+    statistics: bool,
+    /// Run only these rules: ids, names, id prefixes (`FZ01`) or ALL; comma-separated or
+    /// repeated. On top of the configuration.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (ids, names, id prefixes); comma-separated or repeated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Show (and count) only findings of this severity or higher.
+    #[arg(long, value_enum, default_value_t = MinSeverity::Info)]
+    min_severity: MinSeverity,
     /// The lowest severity of a failed rule that makes the run fail (exit status 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Also fail (exit status 1) when a rule could not be decided on a report.
+    #[arg(long)]
+    fail_on_unknown: bool,
+    /// Threads for walking and checking (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// List the files that would be checked, one per line, and stop.
+    #[arg(long, conflicts_with = "show_settings")]
+    show_files: bool,
+    /// Show the configuration, rulebooks and rules in force, and stop.
+    #[arg(long)]
+    show_settings: bool,
+    /// Language of the human output's fixed words: labels, headings, the summary.
+    #[arg(long, value_enum, default_value_t = super::LangArg::Zh)]
+    lang: super::LangArg,
     /// Rulebook files to use instead of the configured ones (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
@@ -30,14 +78,43 @@ pub(super) struct CheckArgs {
     encoding: Option<String>,
 }
 
+impl CheckArgs {
+    /// Whether the output goes to a file (`-o`), which `--color auto` never colours.
+    pub(super) fn writes_to_file(&self) -> bool {
+        self.output_file.is_some()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum CheckFormat {
+    /// Diagnostics for people, with the report's text
     Human,
+    /// One line per finding: `path:line:col: FZ003 [warning] message`
+    Concise,
+    /// One document: reports, findings (`rule`, `severity`, `outcome`, `message`, span,
+    /// evidence), unreadable inputs, summary; see docs/check-json.md
     Json,
+    /// JSON Lines: one finding per line, then the summary
     Jsonl,
+    /// SARIF 2.1.0 for code scanning: fingerprints, rule links, unreadable inputs as
+    /// notifications
     Sarif,
+    /// JUnit XML: a test case per report × rule, an error case per unreadable input
     Junit,
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::…`
     Github,
+    /// GitLab code-quality report (`artifacts:reports:codequality`)
+    Gitlab,
+}
+
+impl CheckFormat {
+    /// Formats whose one document needs every result at the end.
+    fn is_document(self) -> bool {
+        matches!(
+            self,
+            CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Gitlab
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,8 +126,7 @@ enum FailOn {
 }
 
 impl FailOn {
-    fn threshold(self) -> Option<crate::rulebook::Severity> {
-        use crate::rulebook::Severity;
+    fn threshold(self) -> Option<Severity> {
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -60,39 +136,115 @@ impl FailOn {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MinSeverity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl MinSeverity {
+    fn severity(self) -> Severity {
+        match self {
+            MinSeverity::Error => Severity::Error,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Info => Severity::Info,
+        }
+    }
+}
+
 /// `check`: every report against every rule; findings in input order whatever the parallelism.
 pub(super) fn check(
     args: CheckArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    out_diag: &output::Diagnostics,
     diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
-    use crate::check::finding::{Status, Summary};
     let started = std::time::Instant::now();
+    if args.statistics && !matches!(args.format, CheckFormat::Human | CheckFormat::Concise) {
+        writeln!(
+            err,
+            "reportlint: --statistics prints a table for people: use it with --format human or concise"
+        )?;
+        return Ok(EXIT_ERROR);
+    }
     let opts = super::pipeline::Options {
         paths: &args.paths,
+        walk: input::WalkOptions {
+            force_exclude: args.force_exclude,
+            ..args.walk.options(0)
+        },
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         encoding: args.encoding.as_deref(),
+        stdin_filename: args.stdin_filename.clone(),
+        threads: args.threads.map(usize::from),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);
     };
+    if let Err(message) = super::select::apply(&mut setup.rules, &args.select, &args.ignore) {
+        writeln!(err, "reportlint: {message}")?;
+        return Ok(EXIT_ERROR);
+    }
+    if args.show_settings {
+        show_settings(&args, &setup, out)?;
+        return Ok(EXIT_OK);
+    }
     let mut errors: Vec<InputError> = std::mem::take(&mut setup.errors);
-    let human = args.format == CheckFormat::Human;
+    if args.show_files {
+        for (path, _) in &setup.files {
+            writeln!(out, "{}", input::shown(path))?;
+        }
+        for e in &errors {
+            diag.emit(err, e)?;
+        }
+        return Ok(if errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    // `-o FILE`: written through a buffer, created once everything else is known to be right.
+    let mut file = match &args.output_file {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(std::io::BufWriter::new(f)),
+            Err(e) => {
+                writeln!(err, "reportlint: cannot write {}: {e}", input::shown(path))?;
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+    let out: &mut dyn Write = match file.as_mut() {
+        Some(f) => f,
+        None => out,
+    };
+    let human = args.format == CheckFormat::Human && !args.statistics;
+    let min = args.min_severity.severity();
     let threshold = args.fail_on.threshold();
     let mut failing = false;
     let mut summary = Summary::default();
-    // Only the document formats (JSON, SARIF, JUnit) need every result at the end.
+    let mut statistics = output::statistics::Statistics::default();
+    // Only the document formats need every result at the end.
     let mut results = Vec::new();
     // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
     // does not outlive the step.
     let check_one = |file: &(PathBuf, input::Format)| {
-        let (report, result) = setup.evaluate(file)?;
+        let (report, mut result) = setup.evaluate(file)?;
+        // What is below --min-severity is neither shown nor counted.
+        result.findings.retain(|f| f.severity >= min);
         let mut shown = Vec::new();
         if human {
             // Writing to memory cannot fail.
-            let _ = output::human::report(&mut shown, diag, &result, &report.original);
+            let _ = output::human::report(
+                &mut shown,
+                out_diag,
+                &result,
+                &report.original,
+                args.lang.into(),
+            );
         }
         Ok::<_, InputError>((result, shown))
     };
@@ -101,24 +253,21 @@ pub(super) fn check(
     setup.each_chunk(&setup.files, check_one, |c| {
         match c {
             Ok((result, shown)) => {
-                // Line formats are written as they come; documents need every result.
-                match args.format {
-                    CheckFormat::Human => out.write_all(&shown)?,
-                    CheckFormat::Jsonl => output::jsonl::report(out, &result)?,
-                    CheckFormat::Github => output::github::report(out, &result)?,
-                    _ => {}
+                if args.statistics {
+                    statistics.add(&result);
+                } else {
+                    // Line formats are written as they come; documents need every result.
+                    match args.format {
+                        CheckFormat::Human => out.write_all(&shown)?,
+                        CheckFormat::Concise => output::concise::report(out, &result)?,
+                        CheckFormat::Jsonl => output::jsonl::report(out, &result)?,
+                        CheckFormat::Github => output::github::report(out, &result)?,
+                        _ => {}
+                    }
                 }
                 summary.add(&result);
-                failing |= threshold.is_some_and(|t| {
-                    result
-                        .findings
-                        .iter()
-                        .any(|f| f.status == Status::Fail && f.severity >= t)
-                });
-                if matches!(
-                    args.format,
-                    CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
-                ) {
+                failing |= fails(&result, threshold, args.fail_on_unknown);
+                if args.format.is_document() {
                     results.push(result);
                 }
             }
@@ -128,30 +277,151 @@ pub(super) fn check(
     })?;
     summary.unreadable = errors.len();
     summary.elapsed_ms = started.elapsed().as_millis();
+    if args.statistics {
+        let lang: crate::audit::Lang = args.lang.into();
+        statistics.write(out, lang.pick("待定", "unknown"))?;
+    }
+    // Every format shows the inputs that could not be read, not only the exit status.
+    let unreadable: Vec<output::Unreadable> = errors.iter().map(Into::into).collect();
     match args.format {
-        CheckFormat::Human => {
+        CheckFormat::Human | CheckFormat::Concise => {
             for e in &errors {
                 diag.emit(err, e)?;
             }
-            output::human::summary(out, &summary)?;
+            if !args.quiet {
+                output::human::summary(out, &summary, args.lang.into())?;
+            }
         }
-        CheckFormat::Json => output::json::render(out, &results, &summary)?,
-        CheckFormat::Jsonl => output::jsonl::summary_line(out, &summary)?,
-        CheckFormat::Sarif => output::sarif::render(out, &results, &summary)?,
-        CheckFormat::Junit => output::junit::render(out, &results, &summary)?,
-        CheckFormat::Github => output::github::summary(out, &summary)?,
+        CheckFormat::Json => output::json::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Jsonl => {
+            output::jsonl::errors(out, &unreadable)?;
+            output::jsonl::summary_line(out, &summary)?;
+        }
+        CheckFormat::Sarif => output::sarif::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Junit => output::junit::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Github => {
+            output::github::unreadable(out, &unreadable)?;
+            if !args.quiet {
+                output::github::summary(out, &summary)?;
+            }
+        }
+        CheckFormat::Gitlab => output::gitlab::render(out, &results, &unreadable)?,
     }
-    if args.format != CheckFormat::Human {
+    out.flush()?;
+    if !matches!(args.format, CheckFormat::Human | CheckFormat::Concise) {
         for e in &errors {
             diag.emit(err, e)?;
         }
     }
-    if !errors.is_empty() {
+    if summary.reports == 0 && errors.is_empty() && setup.excluded > 0 {
+        // A hook named only files the configuration excludes: nothing to do, and that is fine.
+        if !args.quiet {
+            writeln!(
+                err,
+                "reportlint: nothing to check: the configuration excludes every file named (--force-exclude)"
+            )?;
+        }
+        return Ok(EXIT_OK);
+    }
+    if summary.reports == 0 {
+        // Never a silent success: a run that looked at nothing says why and fails.
+        writeln!(
+            err,
+            "reportlint: nothing was checked: {}",
+            match errors.len() {
+                0 => "no report was found".to_string(),
+                1 => "the input could not be read (above)".to_string(),
+                n => format!("none of the {n} inputs could be read (above)"),
+            }
+        )?;
         return Ok(EXIT_ERROR);
     }
-    Ok(if failing {
-        crate::EXIT_FINDINGS
+    Ok(if !errors.is_empty() {
+        EXIT_ERROR
+    } else if failing {
+        EXIT_FINDINGS
     } else {
         EXIT_OK
     })
+}
+
+/// Whether a report's findings fail the run.
+fn fails(result: &ReportResult, threshold: Option<Severity>, on_unknown: bool) -> bool {
+    result.findings.iter().any(|f| match f.status {
+        Status::Fail => threshold.is_some_and(|t| f.severity >= t),
+        Status::Unknown => on_unknown,
+        _ => false,
+    })
+}
+
+/// `--show-settings`: what the configuration, the rulebooks and the options select.
+fn show_settings(
+    args: &CheckArgs,
+    setup: &super::pipeline::Setup,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let c = &setup.config;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    match &c.path {
+        Some(p) => writeln!(out, "configuration: {}", input::shown(p))?,
+        None => writeln!(out, "configuration: (none: the defaults)")?,
+    }
+    let books: Vec<String> = setup.rulebooks.iter().map(ToString::to_string).collect();
+    writeln!(out, "rulebooks: {}", list(&books))?;
+    writeln!(out, "include: {}", list(&c.include))?;
+    writeln!(out, "exclude: {}", list(&c.exclude))?;
+    writeln!(
+        out,
+        "walk: {}; {}",
+        if args.walk.no_ignore {
+            "ignored files read (--no-ignore)"
+        } else {
+            ".gitignore, .ignore, node_modules and repository documents left out"
+        },
+        if args.walk.hidden {
+            "hidden files read (--hidden)"
+        } else {
+            "hidden files left out"
+        }
+    )?;
+    writeln!(
+        out,
+        "fail-on: {}{}; min-severity: {}",
+        args.fail_on
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string()),
+        if args.fail_on_unknown {
+            " and unknowns"
+        } else {
+            ""
+        },
+        args.min_severity
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string()),
+    )?;
+    writeln!(
+        out,
+        "rules ({} run; severity from the rulebook and `rules:`, before per-path overrides):",
+        setup.rules.len()
+    )?;
+    let width = setup
+        .rules
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for r in &setup.rules {
+        // The severity for a path no override names.
+        let severity = c
+            .setting(std::path::Path::new(""), &r.id, r.severity)
+            .map_or("off", Severity::name);
+        writeln!(out, "  {}  {:width$}  {severity}", r.id, r.name)?;
+    }
+    Ok(())
 }

@@ -10,9 +10,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct InspectArgs {
-    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf files.
+    /// Report files, or directories to search for .txt, .md, .html, .htm, .docx and .pdf
+    /// files; `-` reads a report from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    walk: super::pipeline::WalkArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = InspectFormat::Human)]
     format: InspectFormat,
@@ -37,13 +40,21 @@ pub(super) fn inspect(
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
         return Ok(EXIT_ERROR);
     };
-    let collected = input::collect(&args.paths);
+    let collected = input::collect(&args.paths, &args.walk.options(0), &|_| true);
+    for w in &collected.warnings {
+        diag.emit(err, w)?;
+    }
     let mut errors: Vec<InputError> = collected.errors;
     // Each report is printed as soon as it is parsed, so memory stays that of one report.
     let mut json = (args.format == InspectFormat::Json).then(output::inspect::JsonStream::default);
     let mut read = 0;
     for (path, format) in &collected.files {
-        match input::load(path, *format, forced) {
+        let loaded = if path.as_os_str() == input::STDIN {
+            input::load_stdin(path, *format, forced)
+        } else {
+            input::load(path, *format, forced)
+        };
+        match loaded {
             Ok(mut source) => {
                 // The report takes the text; the renderers need only the source's name and kind.
                 let text = std::mem::take(&mut source.text);

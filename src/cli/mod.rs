@@ -6,16 +6,19 @@
 
 mod audit;
 mod check;
+mod doc;
 mod inspect;
 mod pipeline;
 mod rules;
+mod select;
 
 use crate::input;
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
 use audit::AuditArgs;
 use check::CheckArgs;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+pub use doc::options_markdown;
 use inspect::InspectArgs;
 use rules::RulesCommand;
 use std::io::Write;
@@ -29,11 +32,30 @@ use std::path::PathBuf;
     propagate_version = true
 )]
 struct Cli {
-    /// When to colour diagnostics.
+    /// When to colour output: `auto` colours each of stdout and stderr only when it is a terminal
+    /// (and `NO_COLOR` is unset or empty, `TERM` is not `dumb`; `CLICOLOR_FORCE` forces colour).
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--lang`: the language of fixed words (headings, labels, the summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LangArg {
+    /// Chinese, the language of the reports and the findings
+    Zh,
+    /// English
+    En,
+}
+
+impl From<LangArg> for crate::audit::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Zh => crate::audit::Lang::Zh,
+            LangArg::En => crate::audit::Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -63,10 +85,33 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         rulebook: Option<PathBuf>,
     },
+    /// Prints a shell completion script: `reportlint completions bash > /etc/bash_completion.d/reportlint`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Prints the man page (roff): `reportlint manpage | man -l -`; with `--dir`, writes one page per
+    /// command there.
+    Manpage {
+        /// Write reportlint.1, reportlint-check.1, … into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The command line's definition: the one source of help, completions, the man page and the
+/// README's option tables.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// The whole program: parse arguments, run a subcommand, return the exit status.
-pub(crate) fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write, tty_color: bool) -> u8
+pub(crate) fn run<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    auto: crate::AutoColor,
+) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -87,14 +132,34 @@ where
             return if to_out { EXIT_OK } else { EXIT_ERROR };
         }
     };
-    let color = match cli.color {
-        Color::Auto => tty_color,
+    let color = |auto: bool| match cli.color {
+        Color::Auto => auto,
         Color::Always => true,
         Color::Never => false,
     };
-    let diag = output::Diagnostics::new(color);
+    // Findings are written to stdout, errors to stderr: each coloured as its own stream allows.
+    let diag = output::Diagnostics::new(color(auto.stderr));
+    let out_diag = output::Diagnostics::new(color(auto.stdout));
     let result = match cli.command {
-        Command::Check(args) => check::check(args, out, err, &diag),
+        Command::Check(args) => {
+            // `-o FILE` is no terminal: coloured only when asked for.
+            let out_diag = if args.writes_to_file() {
+                output::Diagnostics::new(color(false))
+            } else {
+                out_diag
+            };
+            check::check(args, out, err, &out_diag, &diag)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "reportlint", out);
+            Ok(EXIT_OK)
+        }
+        Command::Manpage { dir: None } => clap_mangen::Man::new(Cli::command())
+            .render(out)
+            .map(|_| EXIT_OK),
+        Command::Manpage { dir: Some(dir) } => {
+            clap_mangen::generate_to(Cli::command(), &dir).map(|_| EXIT_OK)
+        }
         Command::Audit(args) => audit::audit(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
         Command::Rules(RulesCommand::Doc { file }) => {

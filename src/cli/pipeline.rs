@@ -15,12 +15,40 @@ use std::sync::Arc;
 /// Reports evaluated in parallel before their results are handed on, in input order.
 pub(super) const CHUNK: usize = 256;
 
+/// How directories are walked: the options `check`, `audit` and `inspect` share.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub(super) struct WalkArgs {
+    /// Also read files that .gitignore, .ignore and the built-in exclusions (node_modules,
+    /// README.md and other repository documents) leave out of a directory walk.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Also read hidden files and folders (names starting with `.`) in a directory walk.
+    #[arg(long)]
+    pub hidden: bool,
+}
+
+impl WalkArgs {
+    pub fn options(self, threads: usize) -> input::WalkOptions {
+        input::WalkOptions {
+            no_ignore: self.no_ignore,
+            hidden: self.hidden,
+            force_exclude: false,
+            threads,
+        }
+    }
+}
+
 /// What the shared options say.
 pub(super) struct Options<'a> {
     pub paths: &'a [PathBuf],
+    pub walk: input::WalkOptions,
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
     pub encoding: Option<&'a str>,
+    /// What standard input (`-`) is called: its path in messages and for the configuration.
+    pub stdin_filename: Option<PathBuf>,
+    /// Threads for walking and checking (`-j`); `None`: one per core.
+    pub threads: Option<usize>,
 }
 
 /// Everything needed to evaluate reports, loaded and validated.
@@ -32,7 +60,14 @@ pub(super) struct Setup {
     pub files: Vec<(PathBuf, input::Format)>,
     /// Inputs that could not be found or listed.
     pub errors: Vec<InputError>,
+    /// Files named on the command line that `--force-exclude` passed over.
+    pub excluded: usize,
     pub forced: Option<&'static encoding_rs::Encoding>,
+    pub stdin_filename: Option<PathBuf>,
+    /// The rulebooks in force, as named.
+    pub rulebooks: Vec<crate::config::RulebookRef>,
+    /// A pool of `-j` threads; `None`: rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -75,7 +110,17 @@ pub(super) fn setup(
     };
     for r in &refs {
         match load_rulebook(r, err, diag)? {
-            Some(book) => books.push(book),
+            Some(mut book) => {
+                // A built-in rule without its own link points at its section of the reference.
+                if let crate::config::RulebookRef::Builtin(name) = r {
+                    for rule in &mut book.rules {
+                        if rule.link.is_none() {
+                            rule.link = Some(crate::rule_reference_uri(name, &rule.id));
+                        }
+                    }
+                }
+                books.push(book);
+            }
             None => broken = true,
         }
     }
@@ -110,12 +155,25 @@ pub(super) fn setup(
     if !unknown.is_empty() {
         return Ok(None);
     }
-    let mut collected = input::collect(opts.paths);
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
-    collected
-        .files
-        .retain(|(path, _)| opts.paths.contains(path) || config.includes(path));
+    let mut walk = opts.walk;
+    walk.threads = opts.threads.unwrap_or(0);
+    let mut collected = input::collect(opts.paths, &walk, &|p| config.includes(p));
+    for w in &collected.warnings {
+        diag.emit(err, w)?;
+    }
+    // Standard input is named by `--stdin-filename`, whose extension gives its format.
+    let stdin_format = opts
+        .stdin_filename
+        .as_deref()
+        .and_then(input::Format::from_path)
+        .unwrap_or(input::Format::Text);
+    for (path, format) in &mut collected.files {
+        if path.as_os_str() == input::STDIN {
+            *format = stdin_format;
+        }
+    }
     Ok(Some(Setup {
         config,
         rules,
@@ -123,7 +181,13 @@ pub(super) fn setup(
         arrangements,
         files: collected.files,
         errors: collected.errors,
+        excluded: collected.excluded,
         forced,
+        stdin_filename: opts.stdin_filename,
+        rulebooks: refs,
+        pool: opts
+            .threads
+            .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()),
     }))
 }
 
@@ -133,12 +197,19 @@ impl Setup {
         &self,
         (path, format): &(PathBuf, input::Format),
     ) -> Result<(Report, ReportResult), InputError> {
-        let source = input::load(path, *format, self.forced)?;
+        let stdin = path.as_os_str() == input::STDIN;
+        let (source, name) = if stdin {
+            let name = self.stdin_filename.as_ref().unwrap_or(path);
+            (input::load_stdin(name, *format, self.forced)?, name)
+        } else {
+            (input::load(path, *format, self.forced)?, path)
+        };
         let report = crate::report::parse(source.text, &source.heading_hints);
-        let result =
-            crate::check::check_report(&path.display().to_string(), &report, &self.rules, |r| {
-                self.config.setting(path, &r.id, r.severity)
+        let mut result =
+            crate::check::check_report(&input::shown(name), &report, &self.rules, |r| {
+                self.config.setting(name, &r.id, r.severity)
             });
+        result.file = (!stdin || self.stdin_filename.is_some()).then(|| name.clone());
         Ok((report, result))
     }
 
@@ -152,7 +223,11 @@ impl Setup {
     ) -> std::io::Result<()> {
         use rayon::prelude::*;
         for chunk in files.chunks(CHUNK) {
-            let done: Vec<_> = chunk.par_iter().map(&work).collect();
+            let run = || chunk.par_iter().map(&work).collect::<Vec<_>>();
+            let done = match &self.pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            };
             for d in done {
                 take(d)?;
             }

@@ -12,11 +12,15 @@ pub mod docx;
 pub mod extracted;
 pub mod html;
 pub mod html_depth;
+mod path_text;
 pub mod pdf;
 mod pdf_layout;
 mod radicals;
+mod walk;
 
 pub use extracted::{Extracted, HeadingHint};
+pub use path_text::{bytes as path_bytes, shown};
+pub use walk::{Collected, InputWarning, WalkOptions, collect};
 
 use miette::Diagnostic;
 use std::path::{Path, PathBuf};
@@ -79,7 +83,7 @@ pub struct Source {
 /// A file that could not be read as a report.
 #[derive(Debug, Error, Diagnostic)]
 pub enum InputError {
-    #[error("{path}: no such file or directory")]
+    #[error("{}: no such file or directory", shown(path))]
     #[diagnostic(
         code(input::not_found),
         help(
@@ -88,18 +92,46 @@ pub enum InputError {
     )]
     NotFound { path: PathBuf },
 
-    #[error("{path}: cannot read: {message}")]
+    #[error("{}: symbolic link loop", shown(path))]
+    #[diagnostic(
+        code(input::symlink_loop),
+        help("the link points, through other links, back at itself; fix or remove it")
+    )]
+    SymlinkLoop { path: PathBuf },
+
+    #[error("{}: {kind}, not a regular file", shown(path))]
+    #[diagnostic(
+        code(input::not_regular),
+        help(
+            "reportlint reads report files; to check what a pipe or a program writes, pipe it into `reportlint check -`"
+        )
+    )]
+    NotRegular { path: PathBuf, kind: &'static str },
+
+    #[error("{}: no reports in this directory", shown(path))]
+    #[diagnostic(
+        code(input::no_reports),
+        help(
+            "reports are .txt, .md, .html, .htm, .docx and .pdf files; --hidden and --no-ignore read hidden and ignored ones (.gitignore, .ignore, node_modules, README.md) too"
+        )
+    )]
+    NoReports { path: PathBuf },
+
+    #[error("{}: cannot read: {message}", shown(path))]
     #[diagnostic(code(input::io))]
     Io { path: PathBuf, message: String },
 
-    #[error("{path}: {what}")]
+    #[error("{}: {what}", shown(path))]
     #[diagnostic(
         code(input::empty),
         help("an annual report needs text; was the export or download interrupted?")
     )]
     Empty { path: PathBuf, what: &'static str },
 
-    #[error("{path}: binary data at byte {offset}; this is not a text report")]
+    #[error(
+        "{}: binary data at byte {offset}; this is not a text report",
+        shown(path)
+    )]
     #[diagnostic(
         code(input::binary),
         help(
@@ -108,7 +140,7 @@ pub enum InputError {
     )]
     Binary { path: PathBuf, offset: usize },
 
-    #[error("{path}: invalid {encoding} at byte {offset} (line {line})")]
+    #[error("{}: invalid {encoding} at byte {offset} (line {line})", shown(path))]
     #[diagnostic(
         code(input::encoding),
         help(
@@ -123,7 +155,8 @@ pub enum InputError {
     },
 
     #[error(
-        "{path}: cannot tell the encoding: not UTF-8 (invalid byte at {offset}) and not GB18030 or Big5 either (closest guess: {guess})"
+        "{}: cannot tell the encoding: not UTF-8 (invalid byte at {offset}) and not GB18030 or Big5 either (closest guess: {guess})",
+        shown(path)
     )]
     #[diagnostic(
         code(input::encoding),
@@ -135,7 +168,10 @@ pub enum InputError {
         guess: &'static str,
     },
 
-    #[error("{path}: the file is {size} bytes; the limit is {limit} bytes")]
+    #[error(
+        "{}: the file is {size} bytes; the limit is {limit} bytes",
+        shown(path)
+    )]
     #[diagnostic(
         code(input::too_large),
         help("split the file, or check that it really is one report")
@@ -147,7 +183,7 @@ pub enum InputError {
     },
 
     /// An input beyond one of the limits that keep time and memory bounded.
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(path))]
     #[diagnostic(code(input::limit), help("{hint}"))]
     Limit {
         path: PathBuf,
@@ -155,28 +191,28 @@ pub enum InputError {
         hint: String,
     },
 
-    #[error("{path}: not a readable DOCX: {message}")]
+    #[error("{}: not a readable DOCX: {message}", shown(path))]
     #[diagnostic(
         code(input::docx),
         help("save the document again as .docx (Word 2007 or later), or export it as text")
     )]
     Docx { path: PathBuf, message: String },
 
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(path))]
     #[diagnostic(
         code(input::pdf_no_text),
         help("a scanned report must go through OCR (e.g. ocrmypdf) before it can be checked")
     )]
     PdfNoText { path: PathBuf, message: String },
 
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(path))]
     #[diagnostic(
         code(input::pdf_encrypted),
         help("ask for an unprotected copy, or save one without a password, and check that")
     )]
     PdfEncrypted { path: PathBuf, message: String },
 
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(path))]
     #[diagnostic(
         code(input::pdf),
         help("download or export the PDF again; if it keeps failing, export the report as text")
@@ -184,54 +220,51 @@ pub enum InputError {
     Pdf { path: PathBuf, message: String },
 }
 
-/// The files a run will read, and what it passed over.
-#[derive(Debug, Default)]
-pub struct Collected {
-    pub files: Vec<(PathBuf, Format)>,
-    /// Files in walked directories whose extension is not a report format.
-    pub skipped: usize,
-    pub errors: Vec<InputError>,
-}
-
-/// Expands paths into report files. A file named explicitly is taken whatever its extension
-/// (as text); files found in directories are taken by extension only.
-pub fn collect(paths: &[PathBuf]) -> Collected {
-    let mut out = Collected::default();
-    for path in paths {
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(_) => {
-                out.errors.push(InputError::NotFound { path: path.clone() });
-                continue;
-            }
-        };
-        if meta.is_file() {
-            out.files.push((
-                path.clone(),
-                Format::from_path(path).unwrap_or(Format::Text),
-            ));
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(false)
-            .sort_by_file_name();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() => match Format::from_path(e.path()) {
-                    Some(f) => out.files.push((e.into_path(), f)),
-                    None => out.skipped += 1,
-                },
-                Ok(_) => {}
-                Err(e) => out.errors.push(InputError::Io {
-                    path: e.path().map_or_else(|| path.clone(), Path::to_path_buf),
-                    message: e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), ToString::to_string),
-                }),
-            }
+impl InputError {
+    /// The input the error is about.
+    pub fn path(&self) -> &Path {
+        use InputError::*;
+        match self {
+            NotFound { path }
+            | SymlinkLoop { path }
+            | NotRegular { path, .. }
+            | NoReports { path }
+            | Io { path, .. }
+            | Empty { path, .. }
+            | Binary { path, .. }
+            | Invalid { path, .. }
+            | Unrecognised { path, .. }
+            | TooLarge { path, .. }
+            | Limit { path, .. }
+            | Docx { path, .. }
+            | PdfNoText { path, .. }
+            | PdfEncrypted { path, .. }
+            | Pdf { path, .. } => path,
         }
     }
-    out
+}
+
+/// The path that stands for standard input on the command line.
+pub const STDIN: &str = "-";
+
+/// Reads a report from standard input (`-` on the command line), bounded like a file; `name` is
+/// what it is called in messages.
+pub fn load_stdin(
+    name: &Path,
+    format: Format,
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Source, InputError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::Io {
+            path: name.to_path_buf(),
+            message: format!("standard input: {e}"),
+        })?;
+    from_bytes(name, format, &bytes, forced)
 }
 
 /// Reads and decodes one report.
@@ -244,7 +277,15 @@ pub fn load(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    // Never opened unless regular: a FIFO would block, a device never end.
+    if !meta.is_file() {
+        return Err(InputError::Io {
+            path: path.to_path_buf(),
+            message: "not a regular file".into(),
+        });
+    }
+    let size = meta.len();
     if size > MAX_FILE_SIZE {
         return Err(InputError::TooLarge {
             path: path.to_path_buf(),

@@ -54,29 +54,38 @@ fn percent_encode_byte(out: &mut String, b: u8) {
 /// `:` and Chinese file names are safe. Relative paths stay relative (code-scanning tools resolve
 /// them against the repository root), less a leading `./`; absolute ones become `file:` URIs.
 pub(crate) fn path_to_uri(path: &str) -> String {
-    let mut path = path.replace('\\', "/");
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest.to_string();
+    bytes_to_uri(path.as_bytes())
+}
+
+/// A report path's bytes as a URI reference, like [`path_to_uri`]: a file name that is not
+/// UTF-8 keeps its own bytes, percent-encoded, so the URI names the file that exists.
+pub(crate) fn bytes_to_uri(path: &[u8]) -> String {
+    let mut path: Vec<u8> = path
+        .iter()
+        .map(|&b| if b == b'\\' { b'/' } else { b })
+        .collect();
+    while path.starts_with(b"./") {
+        path.drain(..2);
     }
-    let bytes = path.as_bytes();
-    let drive = bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1..3] == *b":/";
+    let drive = path.len() >= 3 && path[0].is_ascii_alphabetic() && path[1..3] == *b":/";
     let mut out = String::with_capacity(path.len() + 8);
-    let rest = if drive {
+    let rest: &[u8] = if drive {
         // `C:/x` → `file:///C:/x`: the drive's colon belongs to the path, it is no scheme.
         out.push_str("file:///");
-        out.push_str(&path[..2]);
+        out.push(path[0] as char);
+        out.push(':');
         &path[2..]
-    } else if path.starts_with("//") {
+    } else if path.starts_with(b"//") {
         // A UNC path `//server/share/x`: the server is the authority.
         out.push_str("file:");
         &path
     } else {
-        if path.starts_with('/') {
+        if path.starts_with(b"/") {
             out.push_str("file://");
         }
         &path
     };
-    for &b in rest.as_bytes() {
+    for &b in rest {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -84,6 +93,14 @@ pub(crate) fn path_to_uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// The URI of a report: from the file's own bytes when it came from a file.
+pub(crate) fn report_uri(r: &crate::check::finding::ReportResult) -> String {
+    match &r.file {
+        Some(file) => bytes_to_uri(&crate::input::path_bytes(file)),
+        None => path_to_uri(&r.path),
+    }
 }
 
 /// An `http(s)` link as a URI: bytes a URI may not hold (non-ASCII, space, quotes, brackets and
@@ -204,6 +221,7 @@ pub(crate) mod fixture {
         item2.message = "第二项无数据".into();
         let first = ReportResult {
             path: PATH_CN.into(),
+            file: None,
             findings: vec![pass, nasty, missing, info, unknown, na, item1, item2],
         };
 
@@ -223,6 +241,7 @@ pub(crate) mod fixture {
         u5.reason = Some("no signature".into());
         let second = ReportResult {
             path: PATH_2.into(),
+            file: None,
             findings: vec![
                 p1,
                 f2,
@@ -295,6 +314,11 @@ mod tests {
         for p in [PATH_CN, "a b/c#d%e.txt", "x/辛庄镇（2023）.docx"] {
             assert_eq!(percent_decode(&path_to_uri(p)), p);
         }
+        // A GBK file name (not UTF-8): its own bytes, percent-encoded.
+        assert_eq!(
+            bytes_to_uri(b"./r/\xb1\xa8\xb8\xe6.txt"),
+            "r/%B1%A8%B8%E6.txt"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! unknowns) with the file, the span's lines and columns when there is one, and `{rule} {name}`
 //! as title; the message is the data. Values are escaped as GitHub's toolkit does (`%`, CR, LF
 //! everywhere; `:` and `,` in properties too), so no message can end a command early or forge
-//! another. A last plain line (not a command) sums the run up.
+//! another. An input that could not be read is an `::error` on that file. A last plain line (not
+//! a command) sums the run up.
 
 use super::common::{is_reported, unknown_text};
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
@@ -73,6 +74,20 @@ pub fn report(w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
     Ok(())
 }
 
+/// An `::error` on each input that could not be read.
+pub fn unreadable(w: &mut dyn Write, unreadable: &[super::Unreadable]) -> io::Result<()> {
+    for u in unreadable {
+        writeln!(
+            w,
+            "::error file={},title={}::{}",
+            escape_property(&u.path),
+            escape_property(&format!("reportlint: unreadable input ({})", u.code)),
+            escape_data(&u.message)
+        )?;
+    }
+    Ok(())
+}
+
 /// The closing line.
 pub fn summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
     writeln!(w, "{}", summary_line(s))
@@ -99,6 +114,7 @@ mod tests {
         nasty.name = "leader-duty,a:b".into();
         let report = ReportResult {
             path: "报告/a,b:c 2023.txt".into(),
+            file: None,
             findings: vec![
                 nasty,
                 f[2].clone(),
@@ -152,6 +168,24 @@ mod tests {
             "reportlint: checked 2 reports: 4 errors, 1 warning, 1 info, 2 unknowns, 2 passes"
         );
         assert!(!lines[8].starts_with("::"));
+    }
+
+    #[test]
+    fn an_unreadable_input_is_an_error_on_its_file() {
+        let u = super::super::Unreadable {
+            path: "ci/a,b.txt".into(),
+            uri: String::new(),
+            code: "input::empty".into(),
+            message: "ci/a,b.txt: the file is empty".into(),
+            help: None,
+        };
+        let mut out = Vec::new();
+        unreadable(&mut out, &[u]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::error file=ci/a%2Cb.txt,title=reportlint%3A unreadable input (input%3A%3Aempty)\
+             ::ci/a,b.txt: the file is empty\n"
+        );
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! Each failure shows its severity, rule id and name, message, `file:line:col`, a label on the
 //! evidence (or on the place where a missing part was expected) and help with the legal basis.
 //! Report lines can be hundreds of CJK characters long: only a window of the line around the
-//! label is shown ([`CharColumns::around`]). Unknown outcomes are listed as notes, never hidden; a summary ends the output.
+//! label, and of its neighbours, is shown ([`CharColumns::around`]). Unknown outcomes are listed,
+//! never hidden; a summary ends the output. Every fixed word is in the language of the findings,
+//! Chinese, unless `--lang en` asks for English.
 
+use crate::audit::Lang;
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
 use crate::source::CharColumns;
@@ -16,7 +19,6 @@ struct FindingDiagnostic {
     message: String,
     code: String,
     severity: miette::Severity,
-    help: Option<String>,
     source: Option<CharColumns>,
     label: Option<(String, std::ops::Range<usize>)>,
 }
@@ -36,11 +38,6 @@ impl Diagnostic for FindingDiagnostic {
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
@@ -52,15 +49,38 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
-fn help_text(f: &Finding) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(h) = &f.help {
-        parts.push(h.clone());
+/// Terminal columns of the help lines, as miette wraps its own.
+const WIDTH: usize = 100;
+
+/// Help and basis under a diagnostic, each after its heading, wrapped by display width with the
+/// continuation under the text (miette's own `help:` heading cannot be translated).
+fn help_lines(w: &mut dyn Write, f: &Finding, lang: Lang) -> std::io::Result<()> {
+    use unicode_width::UnicodeWidthChar;
+    let headed = [
+        (lang.pick("建议：", "help: "), &f.help),
+        (lang.pick("依据：", "basis: "), &f.basis),
+    ];
+    for (heading, text) in headed {
+        let Some(text) = text else { continue };
+        let indent = 2 + unicode_width::UnicodeWidthStr::width(heading);
+        let mut line = format!("  {heading}");
+        let mut used = indent;
+        for c in text.chars() {
+            let cw = c.width().unwrap_or(0);
+            if c == '\n' || used + cw > WIDTH {
+                writeln!(w, "{}", line.trim_end())?;
+                line = " ".repeat(indent);
+                used = indent;
+                if c == '\n' {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += cw;
+        }
+        writeln!(w, "{line}")?;
     }
-    if let Some(b) = &f.basis {
-        parts.push(format!("依据 basis: {b}"));
-    }
-    (!parts.is_empty()).then(|| parts.join("\n"))
+    Ok(())
 }
 
 fn severity(s: Severity) -> miette::Severity {
@@ -77,6 +97,7 @@ pub fn report(
     diag: &super::Diagnostics,
     result: &ReportResult,
     original: &str,
+    lang: Lang,
 ) -> std::io::Result<()> {
     // Shared by this report's diagnostics; only the windows of long lines are copies.
     let text: std::sync::Arc<str> = original.into();
@@ -86,10 +107,11 @@ pub fn report(
                 let (source, range) =
                     CharColumns::around(&result.path, &text, span.start..span.end);
                 let text = if f.span_is_evidence {
-                    "here".to_string()
+                    lang.pick("此处", "here")
                 } else {
-                    "expected near here".to_string()
-                };
+                    lang.pick("应在此处附近", "expected near here")
+                }
+                .to_string();
                 (Some(source), Some((text, range)))
             }
             None => (None, None),
@@ -98,11 +120,11 @@ pub fn report(
             message: f.message.clone(),
             code: format!("{} {}", f.rule, f.name),
             severity: severity(f.severity),
-            help: help_text(f),
             source,
             label,
         };
         diag.emit(w, &d)?;
+        help_lines(w, f, lang)?;
     }
     for f in result
         .findings
@@ -112,29 +134,49 @@ pub fn report(
         let at = f
             .span
             .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
-        writeln!(
-            w,
-            "note: {}{at}: {} {} could not be decided: {}",
-            result.path,
-            f.rule,
-            f.name,
-            f.reason.as_deref().unwrap_or("unknown")
-        )?;
+        match lang {
+            // The message says in Chinese what the report does not say and what is undecided.
+            Lang::Zh => writeln!(
+                w,
+                "待定：{}{at}：{} {}：{}",
+                result.path, f.rule, f.name, f.message
+            )?,
+            Lang::En => writeln!(
+                w,
+                "note: {}{at}: {} {} could not be decided: {}",
+                result.path,
+                f.rule,
+                f.name,
+                f.reason.as_deref().unwrap_or("unknown")
+            )?,
+        }
     }
     Ok(())
 }
 
 /// The closing line.
-pub fn summary(w: &mut dyn Write, s: &Summary) -> std::io::Result<()> {
-    let unreadable = if s.unreadable > 0 {
-        format!(", {} unreadable", s.unreadable)
-    } else {
-        String::new()
-    };
-    writeln!(
-        w,
-        "checked {}{unreadable} ({:.2} s)",
-        s.counts(),
-        s.elapsed_ms as f64 / 1000.0
-    )
+pub fn summary(w: &mut dyn Write, s: &Summary, lang: Lang) -> std::io::Result<()> {
+    let seconds = s.elapsed_ms as f64 / 1000.0;
+    match lang {
+        Lang::Zh => {
+            let unreadable = if s.unreadable > 0 {
+                format!("；{} 个文件无法读取", s.unreadable)
+            } else {
+                String::new()
+            };
+            writeln!(
+                w,
+                "已检查 {} 份报告：错误 {} 项，警告 {} 项，提示 {} 项，待定 {} 项{unreadable}（{seconds:.2} 秒）",
+                s.reports, s.errors, s.warnings, s.infos, s.unknowns
+            )
+        }
+        Lang::En => {
+            let unreadable = if s.unreadable > 0 {
+                format!(", {} unreadable", s.unreadable)
+            } else {
+                String::new()
+            };
+            writeln!(w, "checked {}{unreadable} ({seconds:.2} s)", s.counts())
+        }
+    }
 }

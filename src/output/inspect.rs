@@ -37,7 +37,7 @@ pub fn human(w: &mut dyn Write, source: &Source, r: &Report) -> std::io::Result<
     writeln!(
         w,
         "{} ({}, {}, {} bytes, {} lines)",
-        source.path.display(),
+        crate::input::shown(&source.path),
         source.format.name(),
         source.encoding,
         r.original.len(),
@@ -216,21 +216,7 @@ struct JsonError {
 }
 
 fn error_path(e: &InputError) -> Option<String> {
-    use InputError::*;
-    match e {
-        NotFound { path }
-        | Io { path, .. }
-        | Empty { path, .. }
-        | Binary { path, .. }
-        | Invalid { path, .. }
-        | Unrecognised { path, .. }
-        | TooLarge { path, .. }
-        | Limit { path, .. }
-        | Docx { path, .. }
-        | PdfNoText { path, .. }
-        | PdfEncrypted { path, .. }
-        | Pdf { path, .. } => Some(path.display().to_string()),
-    }
+    Some(crate::input::shown(e.path()))
 }
 
 /// Writes `{"reports": [ … ], "errors": [ … ]}` one report at a time (fields documented in
@@ -249,7 +235,7 @@ impl JsonStream {
         })?;
         self.started = true;
         let doc = JsonReport {
-            path: s.path.display().to_string(),
+            path: crate::input::shown(&s.path),
             format: s.format,
             encoding: s.encoding,
             bytes: r.original.len(),

@@ -110,15 +110,39 @@ struct ReportOut<'a> {
     findings: Vec<FindingOut<'a>>,
 }
 
+/// An input that could not be read.
+#[derive(Serialize)]
+pub(crate) struct ErrorOut<'a> {
+    path: &'a str,
+    code: &'a str,
+    message: &'a str,
+}
+
+impl<'a> From<&'a super::Unreadable> for ErrorOut<'a> {
+    fn from(u: &'a super::Unreadable) -> Self {
+        ErrorOut {
+            path: &u.path,
+            code: &u.code,
+            message: &u.message,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
     reports: Vec<ReportOut<'a>>,
+    errors: Vec<ErrorOut<'a>>,
     summary: SummaryOut,
 }
 
-/// Writes the whole run as one JSON document.
-pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) -> io::Result<()> {
+/// Writes the whole run as one JSON document; `unreadable` are the inputs that could not be read.
+pub fn render(
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    summary: &Summary,
+    unreadable: &[super::Unreadable],
+) -> io::Result<()> {
     let doc = Document {
         version: VERSION,
         reports: results
@@ -128,6 +152,7 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) ->
                 findings: r.findings.iter().map(FindingOut::from).collect(),
             })
             .collect(),
+        errors: unreadable.iter().map(ErrorOut::from).collect(),
         summary: SummaryOut::from(summary),
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
@@ -143,7 +168,7 @@ mod tests {
     fn rendered() -> Value {
         let (results, summary) = fixture::results();
         let mut out = Vec::new();
-        render(&mut out, &results, &summary).unwrap();
+        render(&mut out, &results, &summary, &[]).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.ends_with("}\n"), "one document and a newline");
         assert!(text.contains("\n  \"reports\""), "pretty-printed");
@@ -276,9 +301,10 @@ mod tests {
     #[test]
     fn empty_run_is_a_valid_document() {
         let mut out = Vec::new();
-        render(&mut out, &[], &Summary::default()).unwrap();
+        render(&mut out, &[], &Summary::default(), &[]).unwrap();
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["reports"], json!([]));
+        assert_eq!(v["errors"], json!([]));
         assert_eq!(v["summary"]["reports"], 0);
     }
 }

@@ -1,6 +1,7 @@
 //! Output stage: `reportlint check --format jsonl` — JSON Lines, one finding per line (the JSON
 //! format's finding object with the report's `path` first), then a last line
-//! `{"summary": {...}}`. Suited to `grep`, `jq -c` and streaming consumers.
+//! `{"summary": {...}}`, after one `{"error": {...}}` line per input that could not be read.
+//! Suited to `grep`, `jq -c` and streaming consumers.
 
 use super::json::{FindingOut, SummaryOut};
 use crate::check::finding::{ReportResult, Summary};
@@ -12,6 +13,20 @@ struct Line<'a> {
     path: &'a str,
     #[serde(flatten)]
     finding: FindingOut<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    error: super::json::ErrorOut<'a>,
+}
+
+/// One line per input that could not be read.
+pub fn errors(w: &mut dyn Write, unreadable: &[super::Unreadable]) -> io::Result<()> {
+    for u in unreadable {
+        serde_json::to_writer(&mut *w, &ErrorLine { error: u.into() })?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

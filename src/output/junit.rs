@@ -5,7 +5,8 @@
 //! with several findings in a report, a `for` rule failing on several items, gets ` #2`, ` #3`
 //! on the later ones, so names are unique within a suite). A failure is a `<failure>` whose
 //! body gives the location, evidence, help, basis and link; unknown and not applicable findings
-//! are `<skipped>`; a pass is an empty test case.
+//! are `<skipped>`; a pass is an empty test case. An input that could not be read is a suite of
+//! its own with one test case, `read`, that is an `<error>`: CI dashboards show the broken run.
 //!
 //! The XML is written by hand rather than with quick-xml's writer: the document is a fixed
 //! three-level shape, and what matters is the escaping, which quick-xml's writer leaves
@@ -13,6 +14,7 @@
 //! making the document unreadable, and leaves newlines in attribute values raw, where a parser
 //! normalises them to spaces. [`escape`] drops the first and writes the second as references.
 
+use super::Unreadable;
 use super::common::{location, unknown_text};
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use std::collections::HashMap;
@@ -75,15 +77,21 @@ fn counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> (usize, usize,
         })
 }
 
-/// Writes the run as one JUnit XML document.
-pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) -> io::Result<()> {
+/// Writes the run as one JUnit XML document; `unreadable` are the inputs that could not be read.
+pub fn render(
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    summary: &Summary,
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
     let (tests, failures, skipped) = counts(results.iter().flat_map(|r| &r.findings));
+    let (tests, errors) = (tests + unreadable.len(), unreadable.len());
     let seconds = summary.elapsed_ms as f64 / 1000.0;
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         x,
-        "<testsuites name=\"reportlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" \
+        "<testsuites name=\"reportlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
          skipped=\"{skipped}\" time=\"{seconds:.3}\">"
     );
     for r in results {
@@ -134,6 +142,22 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], summary: &Summary) ->
         }
         x.push_str("  </testsuite>\n");
     }
+    for u in unreadable {
+        let path = escape(&u.path, true);
+        let mut body = u.message.clone();
+        if let Some(help) = &u.help {
+            let _ = write!(body, "\nhelp: {help}");
+        }
+        let _ = write!(
+            x,
+            "  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    \
+             <testcase classname=\"{path}\" name=\"read\">\n      \
+             <error type=\"{}\" message=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n",
+            escape(&u.code, true),
+            escape(&u.message, true),
+            escape(&body, false),
+        );
+    }
     x.push_str("</testsuites>\n");
     w.write_all(x.as_bytes())
 }
@@ -150,7 +174,7 @@ mod tests {
     fn rendered() -> String {
         let (results, summary) = fixture::results();
         let mut out = Vec::new();
-        render(&mut out, &results, &summary).unwrap();
+        render(&mut out, &results, &summary, &[]).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -335,9 +359,36 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_input_is_an_error_case() {
+        let (results, summary) = fixture::results();
+        let unreadable = [Unreadable {
+            path: "bad <1>.txt".into(),
+            uri: String::new(),
+            code: "input::binary".into(),
+            message: "bad <1>.txt: binary data at byte 8; this is not a text report".into(),
+            help: Some("convert it".into()),
+        }];
+        let mut out = Vec::new();
+        render(&mut out, &results, &summary, &unreadable).unwrap();
+        let els = parse(&String::from_utf8(out).unwrap());
+        assert_eq!(els[0].attrs["errors"], "1");
+        assert_eq!(els[0].attrs["tests"], "13");
+        let suite = els.iter().rfind(|e| e.name == "testsuite").unwrap();
+        assert_eq!(suite.attrs["name"], "bad <1>.txt");
+        assert_eq!(suite.attrs["errors"], "1");
+        let error = els.iter().find(|e| e.name == "error").unwrap();
+        assert_eq!(error.attrs["type"], "input::binary");
+        assert_eq!(error.attrs["message"], unreadable[0].message);
+        assert_eq!(
+            error.text,
+            format!("{}\nhelp: convert it", unreadable[0].message)
+        );
+    }
+
+    #[test]
     fn empty_run() {
         let mut out = Vec::new();
-        render(&mut out, &[], &Summary::default()).unwrap();
+        render(&mut out, &[], &Summary::default(), &[]).unwrap();
         let xml = String::from_utf8(out).unwrap();
         let els = parse(&xml);
         assert_eq!(els.len(), 1);

@@ -2,8 +2,11 @@
 //! write; nothing imports them but the CLI.
 
 pub mod audit;
+
 mod common;
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod inspect;
 pub mod json;
@@ -11,8 +14,37 @@ pub mod jsonl;
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod statistics;
 
 use std::io::Write;
+
+/// An input that could not be read, as every `check` format reports it: a SARIF notification, a
+/// JUnit error, a GitHub `::error`, a JSON `errors` entry.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// The path as shown to people ([`crate::input::shown`]).
+    pub path: String,
+    /// The path as a URI reference, from the file name's own bytes.
+    pub uri: String,
+    /// `input::empty`, `input::binary`…
+    pub code: String,
+    /// The whole message, path first: `a.txt: the file is empty`.
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl From<&crate::input::InputError> for Unreadable {
+    fn from(e: &crate::input::InputError) -> Self {
+        use miette::Diagnostic;
+        Unreadable {
+            path: crate::input::shown(e.path()),
+            uri: common::bytes_to_uri(&crate::input::path_bytes(e.path())),
+            code: e.code().map(|c| c.to_string()).unwrap_or_default(),
+            message: e.to_string(),
+            help: e.help().map(|h| h.to_string()),
+        }
+    }
+}
 
 /// Renders miette diagnostics (errors about inputs, later rulebooks and findings) as text.
 pub struct Diagnostics {

@@ -7,8 +7,13 @@
 //! not-applicable findings are left out. Columns count characters, so the run declares
 //! `columnKind: unicodeCodePoints`; `byteOffset`/`byteLength` index the report's original bytes.
 //! Report paths become URI references (percent-encoded UTF-8, relative paths kept relative).
+//! Each result carries `partialFingerprints` (the finding's evidence fingerprint, which survives
+//! edits elsewhere in the report), so dashboards follow a finding as lines move. An input that
+//! could not be read makes the invocation unsuccessful and is a `toolExecutionNotifications`
+//! entry naming the file: a broken run never looks clean.
 
-use super::common::{http_uri, is_reported, path_to_uri, unknown_text, whole_evidence};
+use super::Unreadable;
+use super::common::{http_uri, is_reported, report_uri, unknown_text, whole_evidence};
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
 use serde::Serialize;
@@ -43,7 +48,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
-    invocations: [Invocation; 1],
+    invocations: [Invocation<'a>; 1],
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
 }
@@ -54,17 +59,39 @@ struct Tool<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
     version: &'static str,
+    information_uri: &'static str,
     rules: Vec<Descriptor<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation {
+struct Invocation<'a> {
     execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification<'a>>,
 }
+
+/// An input that could not be read.
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
+    descriptor: DescriptorReference<'a>,
+}
+
+#[derive(Serialize)]
+struct DescriptorReference<'a> {
+    id: &'a str,
+}
+
+/// The key of the fingerprint in `partialFingerprints`; the version is raised if
+/// [`Finding::fingerprint`] ever changes.
+pub const FINGERPRINT_KEY: &str = "reportlint/evidence/v1";
 
 /// A message or multiformat message string: plain text only.
 #[derive(Serialize)]
@@ -105,6 +132,7 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text<'a>,
     locations: [Location<'a>; 1],
+    partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -154,7 +182,7 @@ fn descriptor(f: &Finding) -> Descriptor<'_> {
     }
 }
 
-fn result<'a>(path: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+fn result<'a>(uri: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let (kind, level, message) = match f.status {
         Status::Unknown => ("review", "none", text(unknown_text(f))),
         _ => ("fail", level(f.severity), text(&f.message)),
@@ -177,27 +205,48 @@ fn result<'a>(path: &str, f: &'a Finding, rule_index: usize) -> SarifResult<'a> 
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: path_to_uri(path),
+                    uri: uri.to_string(),
                 },
                 region,
             },
         }],
+        partial_fingerprints: [(FINGERPRINT_KEY, f.fingerprint())].into(),
     }
 }
 
-/// Writes the run as one SARIF log.
-pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -> io::Result<()> {
+fn notification(u: &Unreadable) -> Notification<'_> {
+    Notification {
+        level: "error",
+        message: text(&u.message),
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: u.uri.clone() },
+                region: None,
+            },
+        }],
+        descriptor: DescriptorReference { id: &u.code },
+    }
+}
+
+/// Writes the run as one SARIF log; `unreadable` are the inputs that could not be read.
+pub fn render(
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    _summary: &Summary,
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
     let mut rules = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut sarif_results = Vec::new();
     for r in results {
+        let uri = report_uri(r);
         for f in &r.findings {
             let i = *index.entry(&f.rule).or_insert_with(|| {
                 rules.push(descriptor(f));
                 rules.len() - 1
             });
             if is_reported(f) {
-                sarif_results.push(result(&r.path, f, i));
+                sarif_results.push(result(&uri, f, i));
             }
         }
     }
@@ -209,11 +258,13 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -
                 driver: Driver {
                     name: "reportlint",
                     version: env!("CARGO_PKG_VERSION"),
+                    information_uri: crate::REPOSITORY,
                     rules,
                 },
             },
             invocations: [Invocation {
-                execution_successful: true,
+                execution_successful: unreadable.is_empty(),
+                tool_execution_notifications: unreadable.iter().map(notification).collect(),
             }],
             column_kind: "unicodeCodePoints",
             results: sarif_results,
@@ -227,6 +278,7 @@ pub fn render(w: &mut dyn Write, results: &[ReportResult], _summary: &Summary) -
 mod tests {
     use super::*;
     use crate::output::common::fixture::{self, NASTY, PATH_CN, percent_decode};
+    use crate::output::common::path_to_uri;
     use serde_json::{Value, json};
 
     /// The official OASIS schema (errata 01), vendored: validation never touches the network.
@@ -235,7 +287,7 @@ mod tests {
     fn rendered() -> Value {
         let (results, summary) = fixture::results();
         let mut out = Vec::new();
-        render(&mut out, &results, &summary).unwrap();
+        render(&mut out, &results, &summary, &[]).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -260,7 +312,7 @@ mod tests {
         }
         let empty = {
             let mut out = Vec::new();
-            render(&mut out, &[], &Summary::default()).unwrap();
+            render(&mut out, &[], &Summary::default(), &[]).unwrap();
             serde_json::from_slice(&out).unwrap()
         };
         validate(&empty).unwrap();
@@ -296,7 +348,7 @@ mod tests {
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "reportlint");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-        assert!(driver.get("informationUri").is_none());
+        assert_eq!(driver["informationUri"], crate::REPOSITORY);
     }
 
     #[test]
@@ -394,6 +446,52 @@ mod tests {
         let physical = &results[1]["locations"][0]["physicalLocation"];
         assert!(physical.get("region").is_none());
         assert_eq!(physical["artifactLocation"]["uri"], path_to_uri(PATH_CN));
+    }
+
+    #[test]
+    fn results_carry_the_evidence_fingerprint() {
+        let (results, _) = fixture::results();
+        let log = rendered();
+        let sarif = log["runs"][0]["results"].as_array().unwrap();
+        // The first result is the second finding of the first report (the first is a pass).
+        assert_eq!(
+            sarif[0]["partialFingerprints"],
+            json!({ FINGERPRINT_KEY: results[0].findings[1].fingerprint() })
+        );
+        // Two failures of one rule on different evidence are told apart.
+        assert_ne!(
+            sarif[4]["partialFingerprints"],
+            sarif[5]["partialFingerprints"]
+        );
+    }
+
+    #[test]
+    fn unreadable_inputs_make_the_run_unsuccessful() {
+        let (results, summary) = fixture::results();
+        let unreadable = [Unreadable {
+            path: "坏/a b.txt".into(),
+            uri: crate::output::common::path_to_uri("坏/a b.txt"),
+            code: "input::empty".into(),
+            message: "坏/a b.txt: the file is empty".into(),
+            help: None,
+        }];
+        let mut out = Vec::new();
+        render(&mut out, &results, &summary, &unreadable).unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        validate(&log).unwrap();
+        let invocation = &log["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        assert_eq!(
+            invocation["toolExecutionNotifications"],
+            json!([{
+                "level": "error",
+                "message": { "text": "坏/a b.txt: the file is empty" },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": "%E5%9D%8F/a%20b.txt" } } }],
+                "descriptor": { "id": "input::empty" },
+            }])
+        );
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 8);
     }
 
     #[test]

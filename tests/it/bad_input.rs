@@ -242,7 +242,7 @@ fn every_bad_fixture_gets_one_clear_line() {
         assert!(lines[0].contains(why), "{file}: {}", lines[0]);
     }
     assert!(
-        r.stdout.contains("checked 1 report") && r.stdout.contains("13 unreadable"),
+        r.stdout.contains("已检查 1 份报告") && r.stdout.contains("13 个文件无法读取"),
         "{}",
         r.stdout
     );

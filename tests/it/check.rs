@@ -183,7 +183,7 @@ fn exit_codes() {
     assert_eq!(r.code, 1, "errors fail the run");
     assert!(
         r.stdout
-            .contains("checked 5 reports: 5 errors, 6 warnings, 6 infos, 2 unknowns"),
+            .contains("已检查 5 份报告：错误 5 项，警告 6 项，提示 6 项，待定 2 项"),
         "{}",
         r.stdout
     );
@@ -207,7 +207,7 @@ fn exit_codes() {
         r.code, 2,
         "an unreadable input makes it 2, after the others were checked"
     );
-    assert!(r.stdout.contains("checked 1 report"));
+    assert!(r.stdout.contains("已检查 1 份报告"));
     let r = run(&[
         "check",
         "--rulebook",
@@ -235,12 +235,12 @@ fn output_is_the_same_on_every_run() {
 /// on the last part, help with the legal basis, notes for unknowns, the summary.
 #[test]
 fn human_output_of_a_seed() {
-    let elapsed = regex::Regex::new(r"\(\d+\.\d+ s\)").unwrap();
+    let elapsed = regex::Regex::new(r"（\d+\.\d+ 秒）").unwrap();
     for name in ["xinkou-2023", "nanfeng-2020"] {
         let path = format!("fixtures/reports/{name}.txt");
         let r = run(&["check", &path]);
         let out = r.stdout.replace(&format!("{}/", root().display()), "");
-        let out = elapsed.replace(&out, "(… s)");
+        let out = elapsed.replace(&out, "（… 秒）");
         insta::assert_snapshot!(format!("check-{name}"), out);
     }
 }

@@ -3,16 +3,25 @@
 mod audit;
 mod bad_input;
 mod check;
+mod chinese_page;
+mod ci_formats;
 mod formats;
+mod inputs;
+mod integrations;
 mod language;
+mod options;
 mod pdf;
 mod properties;
+mod readme;
 mod real;
 mod robust;
 mod rulebooks;
 mod seeds;
 mod snapshots;
 mod support;
+#[cfg(unix)]
+mod terminal;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +38,7 @@ pub fn run(args: &[&str]) -> Run {
     let mut err = Vec::new();
     let mut argv = vec!["reportlint"];
     argv.extend_from_slice(args);
-    let code = reportlint::run(argv, &mut out, &mut err, false);
+    let code = reportlint::run(argv, &mut out, &mut err, reportlint::AutoColor::default());
     Run {
         code,
         stdout: String::from_utf8(out).expect("stdout is UTF-8"),
