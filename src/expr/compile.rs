@@ -177,8 +177,8 @@ pub fn compile_condition(
             ExprError::new(
                 "expr::not_a_condition",
                 e.span.clone(),
-                format!("`{what}` must be true or false, but this is a {}", e.ty),
-                format!("this is a {}", e.ty),
+                format!("`{what}` must be true or false, but this is {}", e.ty.a()),
+                format!("this is {}", e.ty.a()),
             )
             .help(condition_help(&e.ty)),
         ]);
@@ -225,7 +225,9 @@ impl Compiler<'_> {
         match &e.kind {
             ExprKind::Int(i) => self.node(CKind::Lit(Value::Int(*i)), Type::Int, span),
             ExprKind::Decimal(d) => self.node(CKind::Lit(Value::Num(*d)), Type::Number, span),
-            ExprKind::Percent(p) => self.node(CKind::Lit(Value::Percent(*p)), Type::Percent, span),
+            ExprKind::Percent(p) => {
+                self.node(CKind::Lit(Value::Percent(*p / 100.0)), Type::Percent, span)
+            }
             ExprKind::Str(s) => {
                 self.node(CKind::Lit(Value::Str(s.as_str().into())), Type::Str, span)
             }
@@ -256,8 +258,8 @@ impl Compiler<'_> {
                         self.errors.push(ExprError::new(
                             "expr::type_mismatch",
                             i.span.clone(),
-                            format!("a list holds values of one type: this is a {}, the list's first is a {elem}", i.ty),
-                            format!("a {}", i.ty),
+                            format!("a list holds values of one type: this is {}, the list's first is {}", i.ty.a(), elem.a()),
+                            i.ty.a(),
                         ));
                     }
                 }
@@ -287,13 +289,13 @@ impl Compiler<'_> {
                         let mut err = ExprError::new(
                             "expr::unknown_member",
                             name_span.clone(),
-                            format!("a {} has no `{name}`", obj.ty),
+                            format!("{} has no `{name}`", obj.ty.a()),
                             "unknown member",
                         );
                         err.help = Some(match suggest(name, names.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
-                            None if names.is_empty() => format!("a {} has no members", obj.ty),
-                            None => format!("a {} has: {}", obj.ty, names.join(", ")),
+                            None if names.is_empty() => format!("{} has no members", obj.ty.a()),
+                            None => format!("{} has: {}", obj.ty.a(), names.join(", ")),
                         });
                         self.fail(err, span)
                     }
@@ -316,8 +318,8 @@ impl Compiler<'_> {
                             self.errors.push(ExprError::new(
                                 "expr::type_mismatch",
                                 x.span.clone(),
-                                format!("`-` needs a number, but this is a {}", x.ty),
-                                format!("a {}", x.ty),
+                                format!("`-` needs a number, but this is {}", x.ty.a()),
+                                x.ty.a(),
                             ));
                         }
                         x.ty.clone()
@@ -347,10 +349,11 @@ impl Compiler<'_> {
                             "expr::type_mismatch",
                             list.span.clone(),
                             format!(
-                                "`{}` goes over a list, but this is a {other}",
-                                kind.keyword()
+                                "`{}` goes over a list, but this is {}",
+                                kind.keyword(),
+                                other.a()
                             ),
-                            format!("a {other}"),
+                            other.a(),
                         ));
                         Type::Error
                     }
@@ -394,8 +397,8 @@ impl Compiler<'_> {
                 ExprError::new(
                     "expr::type_mismatch",
                     e.span.clone(),
-                    format!("{what} needs true or false, but this is a {}", e.ty),
-                    format!("a {}", e.ty),
+                    format!("{what} needs true or false, but this is {}", e.ty.a()),
+                    e.ty.a(),
                 )
                 .help(condition_help(&e.ty)),
             );
@@ -479,11 +482,11 @@ impl Compiler<'_> {
                     "expr::argument_type",
                     a.span.clone(),
                     format!(
-                        "`{func}` expects a {} for `{pname}`, but this is a {}",
+                        "`{func}` expects a {} for `{pname}`, but this is {}",
                         p.name(),
-                        a.ty
+                        a.ty.a()
                     ),
-                    format!("a {}", a.ty),
+                    a.ty.a(),
                 )
                 .help(format!("the signature is `{}`", f.signature()));
                 if *p == Param::Regex && a.ty == Type::Str {
@@ -528,28 +531,25 @@ impl Compiler<'_> {
                 self.expect_bool(&r, &format!("`{}`", op.symbol()));
                 Type::Bool
             }
-            Eq | Ne => {
-                if !l.ty.comparable(&r.ty) {
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let fits = if matches!(op, Eq | Ne) {
+                    l.ty.comparable(&r.ty)
+                } else {
+                    l.ty.ordered_with(&r.ty)
+                };
+                if !fits {
+                    let verb = if matches!(op, Eq | Ne) {
+                        "equal"
+                    } else {
+                        "be compared with"
+                    };
                     let mut e = ExprError::new(
                         "expr::incompatible_comparison",
                         span.clone(),
-                        format!("a {} cannot equal a {}", l.ty, r.ty),
+                        format!("{} cannot {verb} {}", l.ty.a(), r.ty.a()),
                         format!("{} {} {}", l.ty, op.symbol(), r.ty),
                     );
-                    e.help = comparison_help(&l.ty, &r.ty);
-                    self.errors.push(e);
-                }
-                Type::Bool
-            }
-            Lt | Le | Gt | Ge => {
-                if !l.ty.ordered_with(&r.ty) {
-                    let mut e = ExprError::new(
-                        "expr::incompatible_comparison",
-                        span.clone(),
-                        format!("a {} cannot be compared with a {}", l.ty, r.ty),
-                        format!("{} {} {}", l.ty, op.symbol(), r.ty),
-                    );
-                    e.help = comparison_help(&l.ty, &r.ty);
+                    e.help = comparison_help(&l, &r);
                     self.errors.push(e);
                 }
                 Type::Bool
@@ -559,8 +559,8 @@ impl Compiler<'_> {
                     let mut e = ExprError::new(
                         "expr::type_mismatch",
                         l.span.clone(),
-                        format!("`{}` matches text, but this is a {}", op.symbol(), l.ty),
-                        format!("a {}", l.ty),
+                        format!("`{}` matches text, but this is {}", op.symbol(), l.ty.a()),
+                        l.ty.a(),
                     );
                     if matches!(
                         l.ty,
@@ -577,11 +577,11 @@ impl Compiler<'_> {
                             "expr::type_mismatch",
                             r.span.clone(),
                             format!(
-                                "the right side of `{}` must be a regex, but this is a {}",
+                                "the right side of `{}` must be a regex, but this is {}",
                                 op.symbol(),
                                 r.ty
                             ),
-                            format!("a {}", r.ty),
+                            r.ty.a(),
                         )
                         .help("write a regex between slashes: `/…/`"),
                     );
@@ -597,8 +597,9 @@ impl Compiler<'_> {
                     _ => mismatch(
                         self,
                         format!(
-                            "`in` looks for a {} in a {}: that cannot hold it",
-                            l.ty, r.ty
+                            "`in` looks for {} in {}: that cannot hold it",
+                            l.ty.a(),
+                            r.ty.a()
                         ),
                     ),
                 }
@@ -612,8 +613,9 @@ impl Compiler<'_> {
                         mismatch(
                             self,
                             format!(
-                                "`??` gives a {} or a {}: both sides must be of one type",
-                                l.ty, r.ty
+                                "`??` gives {} or {}: both sides must be of one type",
+                                l.ty.a(),
+                                r.ty.a()
                             ),
                         );
                     }
@@ -633,25 +635,42 @@ impl Compiler<'_> {
                     } else {
                         mismatch(
                             self,
-                            format!("`+` joins lists of one type, not a {} and a {}", l.ty, r.ty),
+                            format!(
+                                "`+` joins lists of one type, not {} and {}",
+                                l.ty.a(),
+                                r.ty.a()
+                            ),
                         );
                         Type::Null
                     }
                 } else if l.ty.is_numeric() && r.ty.is_numeric() {
-                    match (&l.ty, &r.ty) {
-                        (Type::Percent, Type::Percent) if matches!(op, Add | Sub) => Type::Percent,
-                        (Type::Int, Type::Int) if op != Div => Type::Int,
-                        (Type::Null | Type::Error, t) | (t, Type::Null | Type::Error) => t.clone(),
-                        _ => Type::Number,
+                    match arithmetic_type(op, &l.ty, &r.ty) {
+                        Some(t) => t,
+                        None => {
+                            let mut e = ExprError::new(
+                                "expr::type_mismatch",
+                                span.clone(),
+                                format!(
+                                    "`{}` of {} and {} has no meaning",
+                                    op.symbol(),
+                                    l.ty.a(),
+                                    r.ty.a()
+                                ),
+                                format!("{} {} {}", l.ty, op.symbol(), r.ty),
+                            );
+                            e.help = comparison_help(&l, &r);
+                            self.errors.push(e);
+                            Type::Error
+                        }
                     }
                 } else {
                     mismatch(
                         self,
                         format!(
-                            "`{}` works on numbers, not on a {} and a {}",
+                            "`{}` works on numbers, not on {} and {}",
                             op.symbol(),
-                            l.ty,
-                            r.ty
+                            l.ty.a(),
+                            r.ty.a()
                         ),
                     );
                     Type::Null
@@ -720,12 +739,34 @@ fn normalise_literals(e: &mut CExpr) {
     }
 }
 
-fn comparison_help(a: &Type, b: &Type) -> Option<String> {
+fn comparison_help(l: &CExpr, r: &CExpr) -> Option<String> {
+    let (a, b) = (&l.ty, &r.ty);
     let pair =
         |x: &Type, y: &Type| matches!((a, b), (p, q) if (p == x && q == y) || (p == y && q == x));
-    if pair(&Type::Percent, &Type::Str)
+    if *a == Type::Percent && b.is_bare_number() || *b == Type::Percent && a.is_bare_number() {
+        let bare = if b.is_bare_number() { r } else { l };
+        let ratio = if b.is_bare_number() { l } else { r };
+        let written = match &bare.kind {
+            CKind::Lit(Value::Int(i)) => Some(i.to_string()),
+            CKind::Lit(Value::Num(x)) => Some(crate::report::figures::format_value(*x)),
+            _ => None,
+        };
+        let division = matches!(ratio.kind, CKind::Binary(BinaryOp::Div, ..));
+        let what = if division {
+            "`a / b` of two numbers is a ratio"
+        } else {
+            "a percentage is a ratio (`10%` is 0.1, not 10)"
+        };
+        Some(match written {
+            Some(n) => format!("{what}: write `{n}%` to mean {n} percent"),
+            None => format!(
+                "{what}: compare it with a percentage such as `95%`, and counts with counts"
+            ),
+        })
+    } else if pair(&Type::Percent, &Type::Str)
         || pair(&Type::Number, &Type::Str)
         || pair(&Type::Int, &Type::Str)
+        || pair(&Type::Quantity, &Type::Str)
     {
         Some("write the number without quotes: `100%`, `18`".into())
     } else if pair(&Type::Str, &Type::Regex) {
@@ -735,6 +776,37 @@ fn comparison_help(a: &Type, b: &Type) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The type of `a op b` for two numbers (`+ - * /`), `None` when it has no meaning: a
+/// percentage and a bare number are never added or subtracted. Two bare numbers divided give
+/// a ratio (`4 / 8` is 50%); a figure's value keeps its unit, decided at run time.
+fn arithmetic_type(op: BinaryOp, a: &Type, b: &Type) -> Option<Type> {
+    use BinaryOp::*;
+    use Type::{Int, Number, Percent, Quantity};
+    Some(match (a, b) {
+        (Type::Null | Type::Error, t) | (t, Type::Null | Type::Error) => t.clone(),
+        (Int, Int) if op != Div => Int,
+        (x, y) if x.is_bare_number() && y.is_bare_number() => {
+            if op == Div {
+                Percent
+            } else {
+                Number
+            }
+        }
+        (Percent, Percent) => Percent,
+        (Percent, y) if y.is_bare_number() => match op {
+            Mul => Number,
+            Div => Percent,
+            _ => return None,
+        },
+        (x, Percent) if x.is_bare_number() => match op {
+            Mul | Div => Number,
+            _ => return None,
+        },
+        (Quantity, Quantity) if op == Div => Percent,
+        _ => Quantity,
+    })
 }
 
 /// Largest compiled regex, in bytes (guards against patterns that explode when compiled).

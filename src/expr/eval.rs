@@ -10,6 +10,7 @@
 use super::ast::{BinaryOp, Quantifier, UnaryOp};
 use super::compile::{CExpr, CKind, Global};
 use super::library::{Ctx, figure_val, section_val};
+use super::number::{self, num};
 use super::value::{Val, Value};
 use std::sync::Arc;
 
@@ -61,6 +62,9 @@ pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
                 },
                 (UnaryOp::Neg, Value::Num(n)) => Val::with(Value::Num(-n), ev),
                 (UnaryOp::Neg, Value::Percent(n)) => Val::with(Value::Percent(-n), ev),
+                (UnaryOp::Neg, Value::Quantity(n, u)) => {
+                    Val::with(Value::Quantity(-n, u.clone()), ev)
+                }
                 _ => Val::unknown("internal: ill-typed operand"),
             }
         }
@@ -227,7 +231,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
         Value::Figure(i) => {
             let f = &r.figures[*i];
             match name {
-                "value" => Val::at(Value::Num(f.value), f.span),
+                "value" => Val::at(number::figure_value(f.value, &f.unit), f.span),
                 "unit" => str_at(&f.unit, f.span),
                 "label" => str_at(&f.label, f.label_span),
                 "text" => str_at(&f.text, f.span),
@@ -336,20 +340,42 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
         let ev = rv.evidence.clone();
         Val::with(v, lv.evidence.clone()).and_evidence(&ev)
     };
+    // Numbers meet only where their units allow: `85 %` and `95` do not, and saying false
+    // (or, for `!=`, true) would be silently wrong.
+    let numbers = num(&lv.value).zip(num(&rv.value));
+    let cannot = |why: String| {
+        Val::unknown(format!(
+            "`{}` is {} and `{}` is {}: {why}",
+            l.snippet(),
+            show(&lv.value),
+            r.snippet(),
+            show(&rv.value)
+        ))
+    };
     match op {
-        Eq | Ne => evidence(Value::Bool(equal(&lv.value, &rv.value) == (op == Eq))),
-        Lt | Le | Gt | Ge => match order(&lv.value, &rv.value) {
-            Some(o) => {
-                let b = match op {
-                    Lt => o.is_lt(),
-                    Le => o.is_le(),
-                    Gt => o.is_gt(),
-                    _ => o.is_ge(),
-                };
-                evidence(Value::Bool(b))
-            }
-            None => Val::unknown("the values cannot be ordered"),
+        Eq | Ne => match numbers.map(|(a, b)| number::compare(a, b)) {
+            Some(Err(why)) => cannot(why),
+            Some(Ok(o)) => evidence(Value::Bool(o.is_eq() == (op == Eq))),
+            None => evidence(Value::Bool(equal(&lv.value, &rv.value) == (op == Eq))),
         },
+        Lt | Le | Gt | Ge => {
+            let ordering = match numbers {
+                Some((a, b)) => number::compare(a, b),
+                None => order(&lv.value, &rv.value).ok_or_else(|| "they have no order".into()),
+            };
+            match ordering {
+                Ok(o) => {
+                    let b = match op {
+                        Lt => o.is_lt(),
+                        Le => o.is_le(),
+                        Gt => o.is_gt(),
+                        _ => o.is_ge(),
+                    };
+                    evidence(Value::Bool(b))
+                }
+                Err(why) => cannot(why),
+            }
+        }
         Match | NotMatch => match (&lv.value, &rv.value) {
             (Value::Str(s), Value::Regex(re)) => {
                 evidence(Value::Bool(re.is_match(s) == (op == Match)))
@@ -372,8 +398,27 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
             },
             _ => Val::unknown("internal: ill-typed `in`"),
         },
-        Add | Sub | Mul | Div => arithmetic(op, &lv, &rv).map_or_else(Val::unknown, evidence),
+        Add | Sub | Mul | Div => match arithmetic(op, &lv, &rv) {
+            Ok(v) => evidence(v),
+            Err(why) if numbers.is_some() => cannot(why),
+            Err(why) => Val::unknown(why),
+        },
         And | Or | Coalesce => unreachable!("handled above"),
+    }
+}
+
+/// How a value reads in a reason: numbers with their units (`85 %`, `18 件`), text quoted.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("\"{s}\""),
+        Value::Bool(b) => b.to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Null(_) => "missing".into(),
+        Value::Unknown(_) => "unknown".into(),
+        other => match num(other) {
+            Some(n) => number::show(n),
+            None => "a value".into(),
+        },
     }
 }
 
@@ -387,34 +432,11 @@ fn arithmetic(op: BinaryOp, l: &Val, r: &Val) -> Result<Value, String> {
             a.iter().chain(b.iter()).cloned().collect(),
         )));
     }
-    if let (Value::Int(a), Value::Int(b)) = (&l.value, &r.value)
-        && op != Div
-    {
-        let v = match op {
-            Add => a.checked_add(*b),
-            Sub => a.checked_sub(*b),
-            _ => a.checked_mul(*b),
-        };
-        return v
-            .map(Value::Int)
-            .ok_or_else(|| "integer overflow".to_string());
-    }
-    let (Some(a), Some(b)) = (l.number(), r.number()) else {
-        return Err("internal: ill-typed arithmetic".into());
-    };
-    let v = match op {
-        Add => a + b,
-        Sub => a - b,
-        Mul => a * b,
-        _ if b == 0.0 => return Err(format!("division by zero ({a} / 0)")),
-        _ => a / b,
-    };
-    Ok(match (&l.value, &r.value) {
-        (Value::Percent(_), Value::Percent(_)) if matches!(op, Add | Sub) => Value::Percent(v),
-        _ => Value::Num(v),
-    })
+    number::arithmetic(op, &l.value, &r.value)
 }
 
+/// Equality of values of one type (the compiler sees to that); numbers that cannot meet are
+/// not equal (the comparison operators report them as unknown instead).
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -431,18 +453,10 @@ fn equal(a: &Value, b: &Value) -> bool {
                     .zip(y.iter())
                     .all(|(p, q)| equal(&p.value, &q.value))
         }
-        _ => match (num(a), num(b)) {
-            (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
-            _ => false,
+        _ => match num(a).zip(num(b)) {
+            Some((x, y)) => number::compare(x, y).is_ok_and(|o| o.is_eq()),
+            None => false,
         },
-    }
-}
-
-fn num(v: &Value) -> Option<f64> {
-    match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Num(n) | Value::Percent(n) => Some(*n),
-        _ => None,
     }
 }
 
@@ -450,14 +464,7 @@ fn order(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        _ => {
-            let (x, y) = (num(a)?, num(b)?);
-            if equal(a, b) {
-                Some(std::cmp::Ordering::Equal)
-            } else {
-                x.partial_cmp(&y)
-            }
-        }
+        _ => None,
     }
 }
 

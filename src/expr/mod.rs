@@ -7,6 +7,7 @@ pub mod ast;
 pub mod compile;
 pub mod eval;
 pub mod library;
+pub mod number;
 pub mod parse;
 pub mod pretty;
 pub mod suggest;

@@ -11,10 +11,14 @@ pub enum Type {
     Bool,
     /// Whole numbers: `42`, `report.year`.
     Int,
-    /// Decimals: `46.9531`, a figure's value.
+    /// Decimals: `46.9531`.
     Number,
-    /// Percentages: `100%`.
+    /// Percentages and ratios: `100%`, `a / b` of two numbers. A ratio is a fraction (`10%` is
+    /// 0.1) and never compares with a bare number.
     Percent,
+    /// A figure's value: its number with the unit the report gives (`85 %`, `18 件`), known only
+    /// at run time; a `%` figure behaves as a percentage, any other as a count or amount.
+    Quantity,
     Str,
     Regex,
     Date,
@@ -42,20 +46,32 @@ impl Type {
         Type::List(Box::new(of))
     }
 
-    /// Int, Number and Percent compare and compute with each other: a figure's value (`100`)
-    /// equals `100%`.
+    /// Numbers of every kind (and `null` and poisoned types, which fit anywhere).
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            Type::Int | Type::Number | Type::Percent | Type::Null | Type::Error
+            Type::Int | Type::Number | Type::Percent | Type::Quantity | Type::Null | Type::Error
         )
+    }
+
+    /// Numbers without a unit: `18`, `46.9531`.
+    pub fn is_bare_number(&self) -> bool {
+        matches!(self, Type::Int | Type::Number)
+    }
+
+    /// Whether two numeric types may meet in a comparison or a sum: everything but a percentage
+    /// and a bare number (`10%` is 0.1, not 10). A quantity meets every number here; its unit
+    /// decides at run time.
+    pub fn numbers_meet(&self, other: &Type) -> bool {
+        !((*self == Type::Percent && other.is_bare_number())
+            || (*other == Type::Percent && self.is_bare_number()))
     }
 
     /// Whether a value of type `self` may be compared with `==` to one of type `other`.
     pub fn comparable(&self, other: &Type) -> bool {
         match (self, other) {
             (Type::Null | Type::Error, _) | (_, Type::Null | Type::Error) => true,
-            (a, b) if a.is_numeric() && b.is_numeric() => true,
+            (a, b) if a.is_numeric() && b.is_numeric() => a.numbers_meet(b),
             (Type::List(a), Type::List(b)) => a.comparable(b),
             (a, b) => a == b,
         }
@@ -68,7 +84,7 @@ impl Type {
             (Type::Null, t) | (t, Type::Null) => {
                 t.is_numeric() || matches!(t, Type::Date | Type::Str)
             }
-            (a, b) if a.is_numeric() && b.is_numeric() => true,
+            (a, b) if a.is_numeric() && b.is_numeric() => a.numbers_meet(b),
             (Type::Date, Type::Date) | (Type::Str, Type::Str) => true,
             _ => false,
         }
@@ -82,6 +98,16 @@ impl Type {
             (Type::List(a), Type::List(b)) => a.fits(b),
             (a, b) => a == b,
         }
+    }
+
+    /// The type's name with its article, for messages: `a percentage`, `an int`.
+    pub fn a(&self) -> String {
+        let name = self.to_string();
+        let article = match name.chars().next() {
+            Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+            _ => "a",
+        };
+        format!("{article} {name}")
     }
 
     /// Members of a value of this type, with their types and one-line meaning.
@@ -219,8 +245,8 @@ const ITEM_MEMBERS: Members = &[
 const FIGURE_MEMBERS: Members = &[
     (
         "value",
-        || Type::Number,
-        "the number (`100`, `46.9531`, `20000` for `两万`)",
+        || Type::Quantity,
+        "the number with its unit: `100 %` (a percentage, 1.0), `18 件`, `20000 人次` for `两万人次`",
     ),
     ("unit", || Type::Str, "`%`, `件`, `起`, `人次`, `万元`…"),
     (
@@ -252,7 +278,8 @@ impl fmt::Display for Type {
             Type::Bool => f.write_str("bool"),
             Type::Int => f.write_str("int"),
             Type::Number => f.write_str("number"),
-            Type::Percent => f.write_str("percent"),
+            Type::Percent => f.write_str("percentage"),
+            Type::Quantity => f.write_str("quantity"),
             Type::Str => f.write_str("string"),
             Type::Regex => f.write_str("regex"),
             Type::Date => f.write_str("date"),
@@ -274,9 +301,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_percentages_compare_but_not_with_strings() {
-        assert!(Type::Number.comparable(&Type::Percent));
-        assert!(Type::Int.ordered_with(&Type::Percent));
+    fn percentages_compare_with_percentages_and_quantities_only() {
+        assert!(!Type::Number.comparable(&Type::Percent));
+        assert!(!Type::Int.ordered_with(&Type::Percent));
+        assert!(Type::Quantity.ordered_with(&Type::Percent));
+        assert!(Type::Quantity.ordered_with(&Type::Int));
+        assert!(Type::Int.ordered_with(&Type::Number));
         assert!(!Type::Percent.comparable(&Type::Str));
         assert!(!Type::Percent.ordered_with(&Type::Str));
         assert!(Type::Null.comparable(&Type::Section));
@@ -286,7 +316,7 @@ mod tests {
 
     #[test]
     fn members_are_typed() {
-        assert_eq!(Type::Figure.member("value"), Some(Type::Number));
+        assert_eq!(Type::Figure.member("value"), Some(Type::Quantity));
         assert_eq!(Type::Report.member("date"), Some(Type::Date));
         assert_eq!(Type::Section.member("titel"), None);
         assert_eq!(Type::list(Type::Figure).to_string(), "list<figure>");

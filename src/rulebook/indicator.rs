@@ -72,7 +72,7 @@ pub(super) fn compile_pattern(
                 format!("`{key}` must be a regex (`/…/`) or a `let` name bound to one"),
                 file,
                 yaml::value_range(file, value),
-                format!("a {}", e.ty),
+                e.ty.a(),
             )
             .with_help("e.g. `label: /出庭(应诉)?率/` or `label: court_rate`"),
         ]

@@ -464,10 +464,10 @@ fn compile_rule(
                                     code: "expr::type_mismatch",
                                     span: clause.list.span.clone(),
                                     message: format!(
-                                        "`for` goes over a list, but this is a {}",
-                                        list.ty
+                                        "`for` goes over a list, but this is {}",
+                                        list.ty.a()
                                     ),
-                                    label: format!("a {}", list.ty),
+                                    label: list.ty.a(),
                                     help: Some("e.g. `for: m in figures(/率/)`".into()),
                                 }],
                             ));
