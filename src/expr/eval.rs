@@ -9,7 +9,9 @@
 
 use super::ast::{BinaryOp, Quantifier, UnaryOp};
 use super::compile::{CExpr, CKind, Global};
-use super::library::{Ctx, figure_val, section_val};
+use super::library::{
+    Ctx, figure_val, paragraph_at, paragraph_figures, paragraph_val, section_val,
+};
 use super::number::{self, num};
 use super::value::{Val, Value};
 use std::sync::Arc;
@@ -95,7 +97,7 @@ fn global(g: Global, ctx: &Ctx) -> Val {
         Global::Report => return Val::new(Value::Report),
         Global::Sections => (0..r.sections.len()).map(|i| section_val(ctx, i)).collect(),
         Global::Paragraphs => (0..r.paragraphs.len())
-            .map(|i| Val::at(Value::Paragraph(i), r.paragraphs[i].span))
+            .map(|i| paragraph_val(ctx, i))
             .collect(),
         Global::Figures => (0..r.figures.len()).map(|i| figure_val(ctx, i)).collect(),
     };
@@ -175,7 +177,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                 "paragraphs" => list(
                     (0..r.paragraphs.len())
                         .filter(|&k| within(s.span, r.paragraphs[k].span))
-                        .map(|k| Val::at(Value::Paragraph(k), r.paragraphs[k].span))
+                        .map(|k| paragraph_val(ctx, k))
                         .collect(),
                 ),
                 "items" => list(
@@ -216,6 +218,11 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     "the paragraph comes before the first heading",
                     |s| section_val(ctx, s),
                 ),
+                "figures" => list(
+                    paragraph_figures(r, *i)
+                        .map(|k| figure_val(ctx, k))
+                        .collect(),
+                ),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
@@ -225,6 +232,12 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                 "ordinal" => Val::at(Value::Int(it.ordinal as i64), it.span),
                 "title" => str_at(&it.title, it.title_span),
                 "text" => str_at(&ctx.text[it.norm.clone()], it.span),
+                "figures" => list(
+                    paragraph_figures(r, *p)
+                        .filter(|&k| within(it.span, r.figures[k].span))
+                        .map(|k| figure_val(ctx, k))
+                        .collect(),
+                ),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
@@ -241,6 +254,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     "the figure comes before the first heading",
                     |s| section_val(ctx, s),
                 ),
+                "paragraph" => paragraph_val(ctx, f.paragraph),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
@@ -261,6 +275,11 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     section_val(ctx, k)
                 })
             }
+            "paragraph" => opt(
+                paragraph_at(r, range.start),
+                "the match is not inside a paragraph",
+                |k| paragraph_val(ctx, k),
+            ),
             _ => Val::unknown(format!("internal: no member {name}")),
         },
         Value::Date(d) => {

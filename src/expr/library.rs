@@ -128,6 +128,28 @@ pub fn figure_val(ctx: &Ctx, i: usize) -> Val {
     Val::at(Value::Figure(i), ctx.report.figures[i].span)
 }
 
+/// A paragraph value with its text as evidence.
+pub fn paragraph_val(ctx: &Ctx, i: usize) -> Val {
+    Val::at(Value::Paragraph(i), ctx.report.paragraphs[i].span)
+}
+
+/// The figures of paragraph `p`, by index: figures are recognised paragraph by paragraph, in
+/// order, so they are found by binary search, not by a scan per paragraph.
+pub fn paragraph_figures(report: &Report, p: usize) -> std::ops::Range<usize> {
+    let start = report.figures.partition_point(|f| f.paragraph < p);
+    let end = report.figures.partition_point(|f| f.paragraph <= p);
+    start..end
+}
+
+/// The paragraph whose normalised text holds the offset `at`, if any.
+pub fn paragraph_at(report: &Report, at: usize) -> Option<usize> {
+    let k = report
+        .paragraphs
+        .partition_point(|p| p.norm().start <= at)
+        .checked_sub(1)?;
+    (report.paragraphs[k].norm().end > at).then_some(k)
+}
+
 fn matching_sections<'a>(ctx: &'a Ctx, re: &'a regex::Regex) -> impl Iterator<Item = usize> + 'a {
     ctx.report
         .sections
@@ -340,6 +362,23 @@ pub static FUNCTIONS: &[Function] = &[
             let re = regex(&a[0]);
             let list: Vec<Val> = matching_figures(ctx, re)
                 .map(|i| figure_val(ctx, i))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
+        name: "figures_near",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Figure),
+        doc: "every figure of the paragraphs whose text matches: the figures of the part about something",
+        example: "any(m in figures_near(/重大行政决策/): m.unit == \"件\")",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let r = ctx.report;
+            let list: Vec<Val> = (0..r.paragraphs.len())
+                .filter(|&p| re.is_match(&r.paragraphs[p].text))
+                .flat_map(|p| paragraph_figures(r, p))
+                .map(|k| figure_val(ctx, k))
                 .collect();
             Val::new(Value::List(Arc::new(list)))
         },

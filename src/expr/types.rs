@@ -232,6 +232,7 @@ const PARAGRAPH_MEMBERS: Members = &[
         || Type::Section,
         "the innermost section it is in",
     ),
+    ("figures", || Type::list(Type::Figure), "the figures in it"),
 ];
 const ITEM_MEMBERS: Members = &[
     ("ordinal", || Type::Int, "1 for `一是`, 2 for `二是`…"),
@@ -241,6 +242,7 @@ const ITEM_MEMBERS: Members = &[
         "the words after `一是` up to the first stop",
     ),
     ("text", || Type::Str, "the whole item"),
+    ("figures", || Type::list(Type::Figure), "the figures in it"),
 ];
 const FIGURE_MEMBERS: Members = &[
     (
@@ -261,10 +263,12 @@ const FIGURE_MEMBERS: Members = &[
         "true for `1000余人次`, `约200人`",
     ),
     ("section", || Type::Section, "the section it is in"),
+    ("paragraph", || Type::Paragraph, "the paragraph it is in"),
 ];
 const MATCH_MEMBERS: Members = &[
     ("text", || Type::Str, "the matched text"),
     ("section", || Type::Section, "the section it is in"),
+    ("paragraph", || Type::Paragraph, "the paragraph it is in"),
 ];
 const DATE_MEMBERS: Members = &[
     ("year", || Type::Int, "the year"),

@@ -213,3 +213,55 @@ fn a_percentage_against_a_bare_number_is_refused_when_loading() {
     let e = compile_errors("95% + 1");
     assert!(e.contains("has no meaning"), "{e}");
 }
+
+/// Figures belong to their paragraph and section: "a figure in the part about X" is one line.
+#[test]
+fn figures_belong_to_their_paragraph_and_section() {
+    let r = seed("xinkou-2023");
+    // The paragraph about legal advisers states 办结率 95.6 %; the one about penalties does not.
+    assert_eq!(
+        truth(
+            &r,
+            "any(m in figures_near(/法律顾问/): m.unit == \"%\" and m.value < 100%)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "any(m in figures_near(/行政处罚/): m.unit == \"%\")"),
+        Ok(false)
+    );
+    assert_eq!(
+        truth(
+            &r,
+            "len(figures_near(/一村\\(社区\\)一法律顾问/)) == len(mention(/一村\\(社区\\)一法律顾问/).paragraph.figures)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "len(figures_near(/一村\\(社区\\)一法律顾问/)) == 5"),
+        Ok(true)
+    );
+    // Each figure knows its paragraph and section, and is among their figures.
+    assert_eq!(
+        truth(
+            &r,
+            "all(m in figures: m in m.paragraph.figures and m.paragraph.section == m.section)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(
+            &r,
+            "all(m in figures: m.section == null or m in m.section.figures)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "count(p in paragraphs: len(p.figures) > 0) >= 5"),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "figure(/办结率/).paragraph.text ~ /法律顾问/"),
+        Ok(true)
+    );
+}
