@@ -119,7 +119,7 @@ where
             }
         }
         Command::Rules(RulesCommand::Functions) => out
-            .write_all(crate::expr::library::functions_table().as_bytes())
+            .write_all(crate::expr::catalog::listing().as_bytes())
             .map(|_| EXIT_OK),
         Command::Explain { id, rulebook } => {
             match load_rulebook(&named_or_builtin(rulebook.as_deref()), err, &diag) {

@@ -8,6 +8,7 @@
 
 use super::ast::{BinaryOp, Expr, ExprKind, ExprSpan, Quantifier, UnaryOp};
 use super::library::{self, Function, Param};
+use super::operators;
 use super::suggest::suggest;
 use super::types::Type;
 use super::value::Value;
@@ -56,20 +57,49 @@ pub enum Global {
     Figures,
 }
 
-const GLOBALS: &[(&str, Global)] = &[
-    ("report", Global::Report),
-    ("sections", Global::Sections),
-    ("paragraphs", Global::Paragraphs),
-    ("figures", Global::Figures),
+/// A name every expression has: what it stands for, and an example (`rules functions`).
+#[derive(Debug)]
+pub struct GlobalName {
+    pub name: &'static str,
+    pub global: Global,
+    pub doc: &'static str,
+    pub example: &'static str,
+}
+
+pub const GLOBALS: &[GlobalName] = &[
+    GlobalName {
+        name: "report",
+        global: Global::Report,
+        doc: "the report being checked",
+        example: "report.year >= 2021",
+    },
+    GlobalName {
+        name: "sections",
+        global: Global::Sections,
+        doc: "every heading, in order (= report.sections)",
+        example: "count(s in sections: s.level == 1) >= 3",
+    },
+    GlobalName {
+        name: "paragraphs",
+        global: Global::Paragraphs,
+        doc: "every paragraph, in order (= report.paragraphs)",
+        example: "any(p in paragraphs: p.text ~ /第一责任人/)",
+    },
+    GlobalName {
+        name: "figures",
+        global: Global::Figures,
+        doc: "every figure, in order (= report.figures)",
+        example: "all(m in figures: m.unit != \"%\" or m.value <= 100%)",
+    },
 ];
 
 /// True for the names every expression has (`report`, `sections`, `paragraphs`, `figures`).
 pub fn is_global(name: &str) -> bool {
-    GLOBALS.iter().any(|(n, _)| *n == name)
+    GLOBALS.iter().any(|g| g.name == name)
 }
 
 impl Global {
-    fn ty(self) -> Type {
+    pub fn ty(self) -> Type {
         match self {
             Global::Report => Type::Report,
             Global::Sections => Type::list(Type::Section),
@@ -141,10 +171,21 @@ impl Scope {
     }
 
     fn names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = GLOBALS.iter().map(|(n, _)| *n).collect();
+        let mut v: Vec<&str> = GLOBALS.iter().map(|g| g.name).collect();
         v.extend(self.lets.iter().map(|(n, _)| n.as_str()));
         v.extend(self.vars.iter().map(|(n, _, _)| n.as_str()));
         v
+    }
+}
+
+/// A stand-in for an expression that failed to compile (a `let` with a bad regex): of the
+/// poisoned type, so that its uses are not reported again.
+pub fn poisoned(src: &str) -> CExpr {
+    CExpr {
+        kind: CKind::Lit(Value::Null("error".into())),
+        ty: Type::Error,
+        span: 0..src.len(),
+        src: src.into(),
     }
 }
 
@@ -279,13 +320,13 @@ impl Compiler<'_> {
                     };
                 }
                 let members = obj.ty.members();
-                match members.iter().find(|(n, _, _)| n == name) {
-                    Some((n, ty, _)) => {
-                        let ty = ty();
-                        self.node(CKind::Member(Box::new(obj), n), ty, span)
+                match members.iter().find(|m| m.name == name) {
+                    Some(m) => {
+                        let ty = (m.ty)();
+                        self.node(CKind::Member(Box::new(obj), m.name), ty, span)
                     }
                     None => {
-                        let names: Vec<&str> = members.iter().map(|(n, _, _)| *n).collect();
+                        let names: Vec<&str> = members.iter().map(|m| m.name).collect();
                         let mut err = ExprError::new(
                             "expr::unknown_member",
                             name_span.clone(),
@@ -363,11 +404,7 @@ impl Compiler<'_> {
                 let cond = self.expr(cond);
                 self.scope.pop_var();
                 self.expect_bool(&cond, &format!("the condition of `{}`", kind.keyword()));
-                let ty = if *kind == Quantifier::Count {
-                    Type::Int
-                } else {
-                    Type::Bool
-                };
+                let ty = (operators::quantifier(*kind).ret)();
                 self.node(
                     CKind::Quant(*kind, slot, Box::new(list), Box::new(cond)),
                     ty,
@@ -413,8 +450,8 @@ impl Compiler<'_> {
             let ty = e.ty.clone();
             return self.node(CKind::Let(e.clone()), ty, span);
         }
-        if let Some((_, g)) = GLOBALS.iter().find(|(n, _)| *n == name) {
-            return self.node(CKind::Global(*g), g.ty(), span);
+        if let Some(g) = GLOBALS.iter().find(|g| g.name == name) {
+            return self.node(CKind::Global(g.global), g.global.ty(), span);
         }
         let mut err = ExprError::new(
             "expr::unknown_name",

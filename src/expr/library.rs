@@ -471,36 +471,3 @@ pub fn doublings(text: &str) -> Vec<std::ops::Range<usize>> {
 pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
-
-/// The table printed by `reportlint rules functions`.
-pub fn functions_table() -> String {
-    let mut out = String::new();
-    for f in FUNCTIONS {
-        out.push_str(&format!(
-            "{}\n    {}\n    e.g. {}\n",
-            f.signature(),
-            f.doc,
-            f.example
-        ));
-    }
-    out.push_str("\nnames\n");
-    out.push_str("    report       the report being checked\n");
-    out.push_str("    sections     = report.sections\n");
-    out.push_str("    paragraphs   = report.paragraphs\n");
-    out.push_str("    figures      = report.figures\n");
-    for t in [
-        Type::Report,
-        Type::Section,
-        Type::Paragraph,
-        Type::Item,
-        Type::Figure,
-        Type::Match,
-        Type::Date,
-    ] {
-        out.push_str(&format!("\n{t}\n"));
-        for (name, ty, doc) in t.members() {
-            out.push_str(&format!("    .{name:<12} {:<16} {doc}\n", ty().to_string()));
-        }
-    }
-    out
-}

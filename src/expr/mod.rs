@@ -4,10 +4,12 @@
 //! regexes compiled) → [`eval`] (three-valued, with evidence). Nothing is compiled while checking.
 
 pub mod ast;
+pub mod catalog;
 pub mod compile;
 pub mod eval;
 pub mod library;
 pub mod number;
+pub mod operators;
 pub mod parse;
 pub mod pretty;
 pub mod suggest;

@@ -102,7 +102,11 @@ impl Type {
 
     /// The type's name with its article, for messages: `a percentage`, `an int`.
     pub fn a(&self) -> String {
-        let name = self.to_string();
+        Type::a_name(&self.to_string())
+    }
+
+    /// A type name with its article: `an int`.
+    pub fn a_name(name: &str) -> String {
         let article = match name.chars().next() {
             Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
             _ => "a",
@@ -127,153 +131,314 @@ impl Type {
     pub fn member(&self, name: &str) -> Option<Type> {
         self.members()
             .iter()
-            .find(|(n, _, _)| *n == name)
-            .map(|(_, t, _)| t())
+            .find(|m| m.name == name)
+            .map(|m| (m.ty)())
     }
 }
 
-/// A type's members: name, type, meaning.
-pub type Members = &'static [(&'static str, fn() -> Type, &'static str)];
+/// One member of a type: `.title` of a section.
+#[derive(Debug)]
+pub struct Member {
+    pub name: &'static str,
+    pub ty: fn() -> Type,
+    pub doc: &'static str,
+    /// An expression using it, checked to compile by a test.
+    pub example: &'static str,
+}
+
+/// A type's members.
+pub type Members = &'static [Member];
+
+const fn m(
+    name: &'static str,
+    ty: fn() -> Type,
+    doc: &'static str,
+    example: &'static str,
+) -> Member {
+    Member {
+        name,
+        ty,
+        doc,
+        example,
+    }
+}
 
 const REPORT_MEMBERS: Members = &[
-    (
+    m(
         "title",
         || Type::Str,
         "the title (`2023年度法治政府建设情况报告`)",
+        "report.title ~ /20\\d{2}年度/",
     ),
-    ("year", || Type::Int, "the year reported on"),
-    ("issuer", || Type::Str, "the issuing body"),
-    (
+    m(
+        "year",
+        || Type::Int,
+        "the year reported on",
+        "report.year >= 2021",
+    ),
+    m(
+        "issuer",
+        || Type::Str,
+        "the issuing body",
+        "report.issuer ~ /镇|街道/",
+    ),
+    m(
         "date",
         || Type::Date,
         "the signature date, else the footer's issue date",
+        "report.date <= date(report.year + 1, 3, 1)",
     ),
-    (
+    m(
         "doc_number",
         || Type::Str,
         "the document number (`辛政呈〔2024〕1号`)",
+        "report.doc_number != null",
     ),
-    (
+    m(
         "addressee",
         || Type::Str,
         "the addressee (`常熟市人民政府`)",
+        "report.addressee ~ /人民政府/",
     ),
-    (
+    m(
         "signer",
         || Type::Str,
         "the body named in the signature block",
+        "report.signer != null",
     ),
-    ("text", || Type::Str, "the whole normalised text"),
-    (
+    m(
+        "text",
+        || Type::Str,
+        "the whole normalised text",
+        "len(report.text) > 1000",
+    ),
+    m(
         "sections",
         || Type::list(Type::Section),
         "every heading, in order",
+        "len(report.sections) >= 4",
     ),
-    (
+    m(
         "paragraphs",
         || Type::list(Type::Paragraph),
         "every paragraph, in order",
+        "len(report.paragraphs) > 0",
     ),
-    (
+    m(
         "figures",
         || Type::list(Type::Figure),
         "every figure, in order",
+        "len(report.figures) > 0",
     ),
 ];
 const SECTION_MEMBERS: Members = &[
-    (
+    m(
         "title",
         || Type::Str,
         "the heading's title, without its marker",
+        "any(s in sections: s.title ~ /安排/)",
     ),
-    (
+    m(
         "level",
         || Type::Int,
         "1 for `一、`, 2 for `（一）`, 3 for `1.`, 4 for `（1）`",
+        "count(s in sections: s.level == 1) >= 3",
     ),
-    ("number", || Type::Int, "the heading's number (`三、` → 3)"),
-    ("marker", || Type::Str, "the marker as written (`(一)`)"),
-    (
+    m(
+        "number",
+        || Type::Int,
+        "the heading's number (`三、` → 3)",
+        "section(/安排/).number >= 3",
+    ),
+    m(
+        "marker",
+        || Type::Str,
+        "the marker as written (`(一)`)",
+        "section(/安排/).marker == \"四、\"",
+    ),
+    m(
         "text",
         || Type::Str,
         "the normalised text of the whole section",
+        "section(/不足/).text ~ /原因/",
     ),
-    ("parent", || Type::Section, "the enclosing section"),
-    (
+    m(
+        "parent",
+        || Type::Section,
+        "the enclosing section",
+        "section(/出庭/).parent.title ~ /举措/",
+    ),
+    m(
         "sections",
         || Type::list(Type::Section),
         "the sections directly under it",
+        "len(section(/安排/).sections) >= 2",
     ),
-    (
+    m(
         "paragraphs",
         || Type::list(Type::Paragraph),
         "its paragraphs, subsections included",
+        "len(section(/不足/).paragraphs) > 0",
     ),
-    (
+    m(
         "items",
         || Type::list(Type::Item),
         "its inline items `一是…`, subsections included",
+        "len(section(/安排/).items) >= 2",
     ),
-    (
+    m(
         "figures",
         || Type::list(Type::Figure),
         "its figures, subsections included",
+        "any(m in section(/举措/).figures: m.unit == \"%\")",
     ),
 ];
 const PARAGRAPH_MEMBERS: Members = &[
-    ("text", || Type::Str, "the normalised text"),
-    (
+    m(
+        "text",
+        || Type::Str,
+        "the normalised text",
+        "any(p in paragraphs: p.text ~ /第一责任人/)",
+    ),
+    m(
         "items",
         || Type::list(Type::Item),
         "its inline items `一是…`",
+        "any(p in paragraphs: len(p.items) >= 2)",
     ),
-    (
+    m(
         "section",
         || Type::Section,
         "the innermost section it is in",
+        "all(p in paragraphs: p.section != null)",
     ),
-    ("figures", || Type::list(Type::Figure), "the figures in it"),
+    m(
+        "figures",
+        || Type::list(Type::Figure),
+        "the figures in it",
+        "any(p in paragraphs: p.text ~ /复议/ and len(p.figures) > 0)",
+    ),
 ];
 const ITEM_MEMBERS: Members = &[
-    ("ordinal", || Type::Int, "1 for `一是`, 2 for `二是`…"),
-    (
+    m(
+        "ordinal",
+        || Type::Int,
+        "1 for `一是`, 2 for `二是`…",
+        "any(i in items_after(/将/): i.ordinal == 2)",
+    ),
+    m(
         "title",
         || Type::Str,
         "the words after `一是` up to the first stop",
+        "any(i in section(/安排/).items: i.title ~ /普法/)",
     ),
-    ("text", || Type::Str, "the whole item"),
-    ("figures", || Type::list(Type::Figure), "the figures in it"),
+    m(
+        "text",
+        || Type::Str,
+        "the whole item",
+        "any(i in section(/安排/).items: i.text ~ /执法/)",
+    ),
+    m(
+        "figures",
+        || Type::list(Type::Figure),
+        "the figures in it",
+        "any(i in section(/举措/).items: len(i.figures) > 0)",
+    ),
 ];
 const FIGURE_MEMBERS: Members = &[
-    (
+    m(
         "value",
         || Type::Quantity,
         "the number with its unit: `100 %` (a percentage, 1.0), `18 件`, `20000 人次` for `两万人次`",
+        "figure(/出庭率/).value == 100%",
     ),
-    ("unit", || Type::Str, "`%`, `件`, `起`, `人次`, `万元`…"),
-    (
+    m(
+        "unit",
+        || Type::Str,
+        "`%`, `件`, `起`, `人次`, `万元`…",
+        "figure(/出庭率/).unit == \"%\"",
+    ),
+    m(
         "label",
         || Type::Str,
         "what it counts (`行政机关负责人出庭率`)",
+        "any(m in figures: m.label ~ /复议/)",
     ),
-    ("text", || Type::Str, "number and unit as written (`100%`)"),
-    (
+    m(
+        "text",
+        || Type::Str,
+        "number and unit as written (`100%`)",
+        "figure(/出庭率/).text == \"100%\"",
+    ),
+    m(
         "approximate",
         || Type::Bool,
         "true for `1000余人次`, `约200人`",
+        "not figure(/普法/).approximate",
     ),
-    ("section", || Type::Section, "the section it is in"),
-    ("paragraph", || Type::Paragraph, "the paragraph it is in"),
+    m(
+        "section",
+        || Type::Section,
+        "the section it is in",
+        "figure(/出庭率/).section.title ~ /举措/",
+    ),
+    m(
+        "paragraph",
+        || Type::Paragraph,
+        "the paragraph it is in",
+        "figure(/出庭率/).paragraph.text ~ /行政诉讼/",
+    ),
 ];
 const MATCH_MEMBERS: Members = &[
-    ("text", || Type::Str, "the matched text"),
-    ("section", || Type::Section, "the section it is in"),
-    ("paragraph", || Type::Paragraph, "the paragraph it is in"),
+    m(
+        "text",
+        || Type::Str,
+        "the matched text",
+        "mention(/\\d{4}年度/).text == \"2023年度\"",
+    ),
+    m(
+        "section",
+        || Type::Section,
+        "the section it is in",
+        "mention(/原因/).section.title ~ /不足/",
+    ),
+    m(
+        "paragraph",
+        || Type::Paragraph,
+        "the paragraph it is in",
+        "len(mention(/行政诉讼/).paragraph.figures) > 0",
+    ),
 ];
 const DATE_MEMBERS: Members = &[
-    ("year", || Type::Int, "the year"),
-    ("month", || Type::Int, "the month, 1–12"),
-    ("day", || Type::Int, "the day of the month"),
+    m(
+        "year",
+        || Type::Int,
+        "the year",
+        "report.date.year == report.year + 1",
+    ),
+    m(
+        "month",
+        || Type::Int,
+        "the month, 1–12",
+        "report.date.month <= 3",
+    ),
+    m(
+        "day",
+        || Type::Int,
+        "the day of the month",
+        "report.date.day >= 1",
+    ),
+];
+
+/// Every type with members, in the order `rules functions` lists them.
+pub const WITH_MEMBERS: &[fn() -> Type] = &[
+    || Type::Report,
+    || Type::Section,
+    || Type::Paragraph,
+    || Type::Item,
+    || Type::Figure,
+    || Type::Match,
+    || Type::Date,
 ];
 
 impl fmt::Display for Type {

@@ -213,7 +213,11 @@ pub fn load(
                 scope.add_let(&name.value, e.clone());
                 lets.push((name.value.clone(), e));
             }
-            Err(mut e) => errors.append(&mut e),
+            Err(mut e) => {
+                // Reported once, here: its uses take the poisoned type and say nothing more.
+                scope.add_let(&name.value, compile::poisoned(&value.value));
+                errors.append(&mut e);
+            }
         }
     }
 
@@ -371,6 +375,20 @@ fn chain_name(name: &str) -> String {
     std::fs::canonicalize(name).map_or_else(|_| name.to_string(), |p| p.display().to_string())
 }
 
+/// The variable a `for:` clause binds (`m` in `m in figures(…)`), read without parsing it.
+fn loop_variable(clause: &str) -> Option<&str> {
+    let clause = clause.trim_start();
+    let end = clause
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(clause.len());
+    let (var, rest) = clause.split_at(end);
+    let after = rest.trim_start();
+    (is_identifier(var)
+        && after.starts_with("in")
+        && !after[2..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+    .then_some(var)
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -431,7 +449,14 @@ fn compile_rule(
     let mut for_each = None;
     if let Some(f) = &raw.for_each {
         match parse::parse_for(&f.value) {
-            Err(e) => errors.push(parse_error(file, f, e)),
+            Err(e) => {
+                errors.push(parse_error(file, f, e));
+                // `m in figures(/率/` with a typo: `m` is still the loop variable, so its uses
+                // in `when`, `assert` and `message` are not reported as unknown as well.
+                if let Some(var) = loop_variable(&f.value) {
+                    scope.push_var(var, Type::Error);
+                }
+            }
             Ok(clause) => match compile::compile(&f.value, &clause.list, &mut scope) {
                 Err(e) => {
                     scope.push_var(&clause.var, Type::Error);

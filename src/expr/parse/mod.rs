@@ -25,6 +25,7 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use super::ast::{
     BinaryOp, Expr, ExprKind, ExprSpan, ForClause, Quantifier, Template, TemplatePart, UnaryOp,
 };
+use super::operators::{Fixity, OPERATORS, Operator, is_quantifier};
 
 mod grammar {
     #[derive(pest_derive::Parser)]
@@ -177,32 +178,69 @@ pub fn parse_template(src: &str) -> Result<Template, ParseError> {
 // Pratt table
 // =============================================================================================
 
-/// The precedence table, lowest first: `or`; `and`; prefix `not`;
-/// `== != < <= > >= ~ !~ in`; `??` (right-associative); `+ -`; `* /`; prefix `-`;
-/// postfix `.member`. All infix operators but `??` are left-associative.
+/// The Pratt table, built from [`OPERATORS`] (loosest first): `or`; `and`; prefix `not`;
+/// `== != < <= > >= ~ !~ in`; `??` (right-associative); `+ -`; `* /`; prefix `-`; postfix
+/// `.member`.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_match, Assoc::Left)
-            | Op::infix(Rule::op_not_match, Assoc::Left)
-            | Op::infix(Rule::op_in, Assoc::Left))
-        .op(Op::infix(Rule::op_coalesce, Assoc::Right))
-        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-        .op(Op::prefix(Rule::op_neg))
-        .op(Op::postfix(Rule::member))
+    let mut pratt = PrattParser::new();
+    let levels = OPERATORS.iter().map(|o| o.level).max().unwrap_or(0);
+    for level in 1..=levels {
+        let mut group: Option<Op<Rule>> = None;
+        for o in OPERATORS.iter().filter(|o| o.level == level) {
+            let rule = rule_of(o.fixity);
+            let op = match o.fixity {
+                Fixity::Infix(_) if o.right_assoc => Op::infix(rule, Assoc::Right),
+                Fixity::Infix(_) => Op::infix(rule, Assoc::Left),
+                Fixity::Prefix(_) => Op::prefix(rule),
+                Fixity::Member => Op::postfix(rule),
+            };
+            group = Some(match group {
+                Some(g) => g | op,
+                None => op,
+            });
+        }
+        if let Some(g) = group {
+            pratt = pratt.op(g);
+        }
+    }
+    pratt
 });
 
-/// How an operator rule behaves, mirroring [`PRATT`] (levels ×10 as in pest, so that a
-/// prefix operator's operand binds at `level - 1`). Used by [`expr_depth`].
+/// The grammar rule of an operator.
+fn rule_of(fixity: Fixity) -> Rule {
+    use BinaryOp::*;
+    match fixity {
+        Fixity::Infix(op) => match op {
+            Or => Rule::op_or,
+            And => Rule::op_and,
+            Eq => Rule::op_eq,
+            Ne => Rule::op_ne,
+            Lt => Rule::op_lt,
+            Le => Rule::op_le,
+            Gt => Rule::op_gt,
+            Ge => Rule::op_ge,
+            Match => Rule::op_match,
+            NotMatch => Rule::op_not_match,
+            In => Rule::op_in,
+            Coalesce => Rule::op_coalesce,
+            Add => Rule::op_add,
+            Sub => Rule::op_sub,
+            Mul => Rule::op_mul,
+            Div => Rule::op_div,
+        },
+        Fixity::Prefix(UnaryOp::Not) => Rule::op_not,
+        Fixity::Prefix(UnaryOp::Neg) => Rule::op_neg,
+        Fixity::Member => Rule::member,
+    }
+}
+
+/// The operator of a grammar rule, if it is one.
+fn operator(rule: Rule) -> Option<&'static Operator> {
+    OPERATORS.iter().find(|o| rule_of(o.fixity) == rule)
+}
+
+/// How an operator rule behaves, as in [`PRATT`] (levels ×10 as in pest, so that a prefix
+/// operator's operand binds at `level - 1`). Used by `guards::expr_depth`.
 #[derive(Clone, Copy)]
 enum Affix {
     Prefix(u32),
@@ -211,43 +249,20 @@ enum Affix {
 }
 
 fn affix(rule: Rule) -> Option<Affix> {
-    use Rule::*;
-    Some(match rule {
-        op_or => Affix::Infix(10, Assoc::Left),
-        op_and => Affix::Infix(20, Assoc::Left),
-        op_not => Affix::Prefix(30),
-        op_eq | op_ne | op_lt | op_le | op_gt | op_ge | op_match | op_not_match | op_in => {
-            Affix::Infix(40, Assoc::Left)
-        }
-        op_coalesce => Affix::Infix(50, Assoc::Right),
-        op_add | op_sub => Affix::Infix(60, Assoc::Left),
-        op_mul | op_div => Affix::Infix(70, Assoc::Left),
-        op_neg => Affix::Prefix(80),
-        member => Affix::Postfix(90),
-        _ => return None,
+    let o = operator(rule)?;
+    let bp = u32::from(o.level) * 10;
+    Some(match o.fixity {
+        Fixity::Infix(_) if o.right_assoc => Affix::Infix(bp, Assoc::Right),
+        Fixity::Infix(_) => Affix::Infix(bp, Assoc::Left),
+        Fixity::Prefix(_) => Affix::Prefix(bp),
+        Fixity::Member => Affix::Postfix(bp),
     })
 }
 
 fn binary_op(rule: Rule) -> BinaryOp {
-    use BinaryOp::*;
-    match rule {
-        Rule::op_or => Or,
-        Rule::op_and => And,
-        Rule::op_eq => Eq,
-        Rule::op_ne => Ne,
-        Rule::op_lt => Lt,
-        Rule::op_le => Le,
-        Rule::op_gt => Gt,
-        Rule::op_ge => Ge,
-        Rule::op_match => Match,
-        Rule::op_not_match => NotMatch,
-        Rule::op_in => In,
-        Rule::op_coalesce => Coalesce,
-        Rule::op_add => Add,
-        Rule::op_sub => Sub,
-        Rule::op_mul => Mul,
-        Rule::op_div => Div,
-        other => unreachable!("not an infix operator: {other:?}"),
+    match operator(rule).map(|o| o.fixity) {
+        Some(Fixity::Infix(op)) => op,
+        _ => unreachable!("not an infix operator: {rule:?}"),
     }
 }
 
@@ -396,6 +411,9 @@ fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                 .into_inner()
                 .next()
                 .expect("grammar: call = ident ~ …");
+            if is_quantifier(func.as_str()) {
+                return Err(quantifier_as_call(&pair, func.as_str()));
+            }
             ExprKind::Call {
                 func: func.as_str().to_string(),
                 func_span: span_of(&func),
@@ -563,6 +581,36 @@ fn unescape_regex(body: &str) -> String {
         }
     }
     out
+}
+
+/// `any(s in sections, s.level == 1)` parses as a call of `any`: one error at the comma that
+/// should be a colon, instead of "unknown function `any`" and two unknown names.
+fn quantifier_as_call(pair: &Pair<'_, Rule>, keyword: &str) -> ParseError {
+    let inner: Vec<Pair<'_, Rule>> = pair.clone().into_inner().collect();
+    let first_arg = inner.iter().find(|p| p.as_rule() == Rule::expr);
+    let binds = first_arg.is_some_and(|a| {
+        let parts: Vec<Rule> = a.clone().into_inner().map(|p| p.as_rule()).collect();
+        matches!(parts.as_slice(), [Rule::ident, Rule::op_in, ..])
+    });
+    let comma = inner.iter().find(|p| p.as_rule() == Rule::comma);
+    let shape = format!("{keyword}(x in list: condition)");
+    match (binds, comma) {
+        (true, Some(comma)) => ParseError::new(
+            span_of(comma),
+            format!("expected `:` after the list of `{keyword}`, found `,`"),
+        )
+        .help(format!(
+            "a quantifier separates the list from the condition with a colon: `{shape}`"
+        )),
+        _ => ParseError::new(
+            span_of(pair),
+            format!("`{keyword}` is a quantifier, written `{shape}`"),
+        )
+        .help(format!(
+            "name each item and give the condition: e.g. `{}`",
+            super::operators::quantifier_example(keyword)
+        )),
+    }
 }
 
 /// Moves every span of `e` by `offset` bytes (template holes). Recursion is bounded by

@@ -233,9 +233,20 @@ fn calls_members_quantifiers() {
             ..
         }
     ));
-    // Not quantifiers: calls of functions named `any`, `anything`.
-    assert!(matches!(ok("any(xs)").kind, ExprKind::Call { .. }));
+    // `anything` is a name like any other; `any(…)` without `x in list:` is a mistake, said
+    // once: at the comma for `any(s in xs, cond)`, else at the whole call.
     assert!(matches!(ok("anything(x)").kind, ExprKind::Call { .. }));
+    fails(
+        "any(s in xs, s.t)",
+        11..12,
+        "expected `:` after the list of `any`, found `,`",
+    );
+    helps("count(s in xs, s.t)", "`count(x in list: condition)`");
+    fails(
+        "any(xs)",
+        0..7,
+        "`any` is a quantifier, written `any(x in list: condition)`",
+    );
     assert!(matches!(ok("f()").kind, ExprKind::Call { ref args, .. } if args.is_empty()));
 }
 
