@@ -30,6 +30,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_saphyr::DuplicateKeyPolicy;
 
 use crate::rulebook::error::codes as rulebook_codes;
+use crate::rulebook::yaml::shape::SETTINGS;
 use crate::rulebook::yaml::{
     Kind, Node, backticked, found, node_range, node_text, options, saphyr_error,
     severity_suggestion, suggest, value_range,
@@ -80,6 +81,16 @@ pub enum RulebookRef {
     /// A rulebook file; relative paths in the configuration are joined to its directory (as the
     /// configuration's path was given, so this path is relative when that one was).
     File(PathBuf),
+}
+
+impl RulebookRef {
+    /// `builtin:NAME` or a path, as written on the command line.
+    pub fn parse(written: &str) -> RulebookRef {
+        match written.strip_prefix("builtin:") {
+            Some(name) => RulebookRef::Builtin(name.to_owned()),
+            None => RulebookRef::File(PathBuf::from(written)),
+        }
+    }
 }
 
 impl std::fmt::Display for RulebookRef {
@@ -431,14 +442,12 @@ pub fn unknown_rule_error(
 // Validation
 // ---------------------------------------------------------------------------------------------
 
-/// The keys of the configuration file.
+/// The keys of the configuration file (the shape table says what each holds; a test keeps the
+/// two in step).
 const TOP_KEYS: &[&str] = &["rulebooks", "include", "exclude", "rules", "overrides"];
 
 /// The keys of an `overrides` entry.
 const OVERRIDE_KEYS: &[&str] = &["paths", "rules"];
-
-/// What the rule settings may be.
-const SETTINGS: &[&str] = &["error", "warning", "info", "off"];
 
 /// Walks the node tree, collecting the configuration and every mistake in it.
 struct Loader<'a> {
@@ -1201,6 +1210,19 @@ mod tests {
     }
 
     // --- loading and resolution ---------------------------------------------------------------
+
+    /// The keys the loader reads are those of the shape table the JSON Schema is made from.
+    #[test]
+    fn the_loader_reads_the_keys_of_the_shape_table() {
+        use crate::rulebook::yaml::shape::{CONFIG_FIELDS, Field, OVERRIDE_FIELDS};
+        let keys = |fields: &[Field]| fields.iter().map(|f| f.key).collect::<Vec<_>>();
+        assert_eq!(TOP_KEYS, keys(CONFIG_FIELDS));
+        assert_eq!(OVERRIDE_KEYS, keys(OVERRIDE_FIELDS));
+        // And it handles each of them: a file with every key loads.
+        let all = "rulebooks: [builtin:fzzf-annual]\ninclude: [\"**/*.txt\"]\nexclude: [drafts]\n\
+                   rules: {FZ015: off}\noverrides:\n  - {paths: [a], rules: {FZ010: info}}\n";
+        inline(all).unwrap();
+    }
 
     #[test]
     fn default_config() {

@@ -9,6 +9,8 @@ mod check;
 mod inspect;
 mod pipeline;
 mod rules;
+mod rules_init;
+mod rules_test;
 
 use crate::input;
 use crate::output;
@@ -103,12 +105,8 @@ where
                 other => other.map(|_| EXIT_ERROR),
             }
         }
-        Command::Rules(RulesCommand::Test { file }) => {
-            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
-                Ok(Some(book)) => rules::rules_test(&book, out),
-                other => other.map(|_| EXIT_ERROR),
-            }
-        }
+        Command::Rules(RulesCommand::Test { paths }) => rules::test(&paths, out, err, &diag),
+        Command::Rules(RulesCommand::Init { name }) => rules_init::init(&name, out, err),
         Command::Rules(RulesCommand::Validate { files }) => {
             rules::validate(&files, out, err, &diag)
         }
@@ -118,6 +116,9 @@ where
                 other => other.map(|_| EXIT_ERROR),
             }
         }
+        Command::Rules(RulesCommand::Schema { of }) => out
+            .write_all(crate::rulebook::schema::schema_text(of.kind()).as_bytes())
+            .map(|_| EXIT_OK),
         Command::Rules(RulesCommand::Functions) => out
             .write_all(crate::expr::catalog::listing().as_bytes())
             .map(|_| EXIT_OK),

@@ -8,6 +8,13 @@ use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum RulesCommand {
+    /// Creates NAME.yaml, a rulebook extending the built-in one with an example rule, its
+    /// fixture folder NAME.tests/ and rulebook.schema.json for editors; never overwrites.
+    Init {
+        /// The rulebook's name (kebab-case), optionally with a directory: `rules/my-county`.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
     /// Checks rulebooks and reports every error in every file.
     Validate {
         #[arg(required = true, value_name = "FILE")]
@@ -18,20 +25,49 @@ pub(super) enum RulesCommand {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
-    /// Lists the functions and members of the expression language.
+    /// Lists everything callable in the expression language: functions, quantifiers,
+    /// operators, names and members, each with an example.
     Functions,
+    /// Prints the JSON Schema (draft 2020-12) of rulebook files or of `reportlint.yaml`, for
+    /// editors: `# yaml-language-server: $schema=rulebook.schema.json`.
+    Schema {
+        /// Which file the schema describes.
+        #[arg(value_enum, default_value_t = SchemaFor::Rulebook)]
+        of: SchemaFor,
+    },
     /// Prints the rule reference in Markdown (docs/rules/fzzf-annual.md is its output).
     Doc {
         /// The rulebook (default: the built-in one).
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
-    /// Runs every rule's `examples`: each `pass` example must pass and each `fail` one fail.
+    /// Runs every rule's `examples` and the rulebook's fixture folder (`NAME.tests/` next to
+    /// `NAME.yaml`): each example must give the outcome it is listed under, each fixture report
+    /// the findings of its `*.expected.yaml`. Exit status 1 if any does not.
     Test {
-        /// The rulebook (default: the built-in one).
-        #[arg(value_name = "FILE")]
-        file: Option<PathBuf>,
+        /// Rulebook files, `builtin:NAME`, or fixture folders (checked against the built-in
+        /// rulebook); default: the built-in rulebook.
+        #[arg(value_name = "PATH")]
+        paths: Vec<String>,
     },
+}
+
+/// What `rules schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum SchemaFor {
+    /// A rulebook file.
+    Rulebook,
+    /// The configuration file, `reportlint.yaml`.
+    Config,
+}
+
+impl SchemaFor {
+    pub(super) fn kind(self) -> crate::rulebook::schema::SchemaKind {
+        match self {
+            SchemaFor::Rulebook => crate::rulebook::schema::SchemaKind::Rulebook,
+            SchemaFor::Config => crate::rulebook::schema::SchemaKind::Config,
+        }
+    }
 }
 
 /// `rules validate`: every error of every file; exit 2 if any.
@@ -88,75 +124,95 @@ pub(super) fn explain(
     Ok(EXIT_ERROR)
 }
 
-/// `rules test`: runs each rule's examples as small reports.
-pub(super) fn rules_test(
-    book: &crate::rulebook::Rulebook,
+/// `rules test`: every example and fixture of the rulebooks named (default: the built-in one).
+pub(super) fn test(
+    paths: &[String],
     out: &mut dyn Write,
+    err: &mut dyn Write,
+    diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
-    use crate::check::finding::Status;
-    let mut failed = 0;
-    let mut ran = 0;
-    for rule in &book.rules {
-        for (expect, examples) in [
-            (Status::Pass, &rule.examples_pass),
-            (Status::Fail, &rule.examples_fail),
-        ] {
-            for (i, text) in examples.iter().enumerate() {
-                ran += 1;
-                let report = crate::report::parse(text.clone(), &[]);
-                let ctx = crate::expr::library::Ctx::new(&report);
-                let got = crate::check::overall(&crate::check::findings(
-                    rule,
-                    rule.severity,
-                    &report,
-                    &ctx,
-                ));
-                let kind = if expect == Status::Pass {
-                    "pass"
-                } else {
-                    "fail"
-                };
-                if got == expect {
-                    writeln!(out, "ok      {} example {kind} {}", rule.id, i + 1)?;
-                } else {
-                    failed += 1;
-                    writeln!(
-                        out,
-                        "FAILED  {} example {kind} {}: the rule gave {got:?}",
-                        rule.id,
-                        i + 1
-                    )?;
-                }
+    use super::rules_test::{self, Tally};
+    use crate::config::RulebookRef;
+    let default = [format!("builtin:{}", crate::config::DEFAULT_RULEBOOK)];
+    let targets = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut tally = Tally::default();
+    let mut broken = false;
+    for target in targets {
+        let path = std::path::Path::new(target);
+        if path.is_dir() {
+            // A fixture folder on its own: checked against the built-in rulebook.
+            let builtin = RulebookRef::Builtin(crate::config::DEFAULT_RULEBOOK.to_string());
+            if let Some(book) = super::load_rulebook(&builtin, err, diag)? {
+                let rules = with_severities(&book);
+                rules_test::folder(path, &rules, err, diag, &mut tally)?;
             }
+            continue;
+        }
+        let r = RulebookRef::parse(target);
+        let Some(book) = super::load_rulebook(&r, err, diag)? else {
+            broken = true;
+            continue;
+        };
+        let rules = with_severities(&book);
+        rules_test::examples(&rules, err, diag, &mut tally)?;
+        indicator_examples(&book, err, &mut tally)?;
+        if let RulebookRef::File(file) = &r
+            && let Some(dir) = rules_test::folder_of(file)
+        {
+            rules_test::folder(&dir, &rules, err, diag, &mut tally)?;
         }
     }
+    writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
+    Ok(if broken {
+        EXIT_ERROR
+    } else if tally.failed > 0 {
+        crate::EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// A rulebook's rules with the severity each runs at (`None`: switched off).
+fn with_severities(
+    book: &crate::rulebook::Rulebook,
+) -> Vec<(crate::rulebook::Rule, Option<crate::rulebook::Severity>)> {
+    book.rules
+        .iter()
+        .map(|r| (r.clone(), Some(r.severity)))
+        .collect()
+}
+
+/// Each indicator example must read the value it gives (or none).
+fn indicator_examples(
+    book: &crate::rulebook::Rulebook,
+    err: &mut dyn Write,
+    tally: &mut super::rules_test::Tally,
+) -> std::io::Result<()> {
     for ind in &book.indicators {
         for (i, (text, expect)) in ind.examples.iter().enumerate() {
-            ran += 1;
             let report = crate::report::parse(text.clone(), &[]);
             let got = ind.find(&report).map(|k| report.figures[k].value);
             if got == *expect {
-                writeln!(out, "ok      indicator {} example {}", ind.id, i + 1)?;
-            } else {
-                failed += 1;
-                let show = |v: Option<f64>| {
-                    v.map_or("blank".to_string(), crate::report::figures::format_value)
-                };
-                writeln!(
-                    out,
-                    "FAILED  indicator {} example {}: expected {}, read {}",
-                    ind.id,
-                    i + 1,
-                    show(*expect),
-                    show(got)
-                )?;
+                tally.passed += 1;
+                continue;
             }
+            tally.failed += 1;
+            let show = |v: Option<f64>| {
+                v.map_or("blank".to_string(), crate::report::figures::format_value)
+            };
+            writeln!(
+                err,
+                "FAILED  indicator {} example {}: expected {}, read {}",
+                ind.id,
+                i + 1,
+                show(*expect),
+                show(got)
+            )?;
         }
     }
-    writeln!(out, "{} passed, {failed} failed", ran - failed)?;
-    Ok(if failed == 0 {
-        EXIT_OK
-    } else {
-        crate::EXIT_FINDINGS
-    })
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Output stage: rulebooks shown to their authors — `rules list` and `explain`.
 
-use crate::rulebook::{Rule, Rulebook};
+use crate::rulebook::{Expect, Rule, Rulebook};
 use std::io::Write;
 
 /// `reportlint rules list`: one line per rule.
@@ -66,12 +66,10 @@ pub fn explain(w: &mut dyn Write, rule: &Rule, book: &Rulebook) -> std::io::Resu
     if let Some((text, _)) = &rule.message {
         block(w, "message", text)?;
     }
-    for (kind, examples) in [("pass", &rule.examples_pass), ("fail", &rule.examples_fail)] {
-        for (i, e) in examples.iter().enumerate() {
-            writeln!(w, "example {kind} {}:", i + 1)?;
-            for line in e.trim_end().lines() {
-                writeln!(w, "    | {line}")?;
-            }
+    for e in &rule.examples {
+        writeln!(w, "example {} {}:", e.expect.name(), e.number)?;
+        for line in e.text.trim_end().lines() {
+            writeln!(w, "    | {line}")?;
         }
     }
     Ok(())
@@ -140,15 +138,19 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
             writeln!(w, "message: {}", m.trim())?;
         }
         writeln!(w, "```")?;
-        for (kind, examples) in [("Passes", &r.examples_pass), ("Fails", &r.examples_fail)] {
-            for e in examples {
-                writeln!(w)?;
-                writeln!(w, "**{kind}:**")?;
-                writeln!(w)?;
-                writeln!(w, "```text")?;
-                writeln!(w, "{}", e.trim_end())?;
-                writeln!(w, "```")?;
-            }
+        for e in &r.examples {
+            let kind = match e.expect {
+                Expect::Pass => "Passes",
+                Expect::Fail => "Fails",
+                Expect::Unknown => "Cannot decide",
+                Expect::NotApplicable => "Does not apply",
+            };
+            writeln!(w)?;
+            writeln!(w, "**{kind}:**")?;
+            writeln!(w)?;
+            writeln!(w, "```text")?;
+            writeln!(w, "{}", e.text.trim_end())?;
+            writeln!(w, "```")?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@
 pub mod error;
 pub mod indicator;
 pub mod raw;
+pub mod schema;
 pub mod yaml;
 
 pub use error::{RulebookError, SourceFile};
@@ -72,6 +73,59 @@ pub enum MessagePart {
     Expr(CExpr),
 }
 
+/// The outcome an example expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expect {
+    Pass,
+    Fail,
+    Unknown,
+    NotApplicable,
+}
+
+impl Expect {
+    /// As written in `examples:` and in expected-findings files.
+    pub fn parse(s: &str) -> Option<Expect> {
+        Some(match s {
+            "pass" => Expect::Pass,
+            "fail" => Expect::Fail,
+            "unknown" => Expect::Unknown,
+            "not_applicable" => Expect::NotApplicable,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Expect::Pass => "pass",
+            Expect::Fail => "fail",
+            Expect::Unknown => "unknown",
+            Expect::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub const ALL: [Expect; 4] = [
+        Expect::Pass,
+        Expect::Fail,
+        Expect::Unknown,
+        Expect::NotApplicable,
+    ];
+}
+
+/// A report snippet and the outcome a rule must give on it (`rules test`).
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub expect: Expect,
+    /// 1-based, within the examples of the same outcome (`fail` example 2).
+    pub number: usize,
+    pub text: String,
+    /// Text the finding's message (for an unknown, its reason) must contain.
+    pub message: Option<String>,
+    /// The line of the snippet the finding must point at.
+    pub line: Option<usize>,
+    /// Where the example is written in the rule's source file.
+    pub span: std::ops::Range<usize>,
+}
+
 /// A validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -89,8 +143,8 @@ pub struct Rule {
     pub for_each: Option<ForLoop>,
     pub assert: Condition,
     pub message: Option<(String, Vec<MessagePart>)>,
-    pub examples_pass: Vec<String>,
-    pub examples_fail: Vec<String>,
+    /// Report snippets and the outcome the rule must give on each, in file order.
+    pub examples: Vec<Example>,
     /// Number of variable slots evaluation needs.
     pub slots: usize,
     /// Where the rule's id is written, in `source`.
@@ -554,6 +608,10 @@ fn compile_rule(
             .map(|l| l.value.iter().map(|x| x.value.clone()).collect())
             .unwrap_or_default()
     };
+    let examples = match raw.examples.as_ref() {
+        Some(e) => compile_examples(file, &e.value)?,
+        None => Vec::new(),
+    };
     Ok(Rule {
         id: raw.id.value.clone(),
         name: raw.name.value.clone(),
@@ -568,18 +626,61 @@ fn compile_rule(
         for_each,
         assert,
         message,
-        examples_pass: raw
-            .examples
-            .as_ref()
-            .map(|e| list(&e.value.pass))
-            .unwrap_or_default(),
-        examples_fail: raw
-            .examples
-            .as_ref()
-            .map(|e| list(&e.value.fail))
-            .unwrap_or_default(),
+        examples,
         slots: scope.slots,
         id_span: yaml::value_range(file, &raw.id),
         source: file.clone(),
     })
+}
+
+/// A rule's examples, in file order; a `line` that is not a line number is an error.
+fn compile_examples(
+    file: &SourceFile,
+    raw: &raw::RawExamples,
+) -> Result<Vec<Example>, Vec<RulebookError>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (name, list) in raw.lists() {
+        let expect = Expect::parse(name).expect("the keys of `examples` are outcomes");
+        for (i, item) in list.iter().flat_map(|l| l.value.iter()).enumerate() {
+            let (message, line) = match &item.value {
+                raw::RawExample::Text(_) => (None, None),
+                raw::RawExample::Full(f) => {
+                    let line = match &f.line {
+                        None => None,
+                        Some(l) => match l.value.trim().parse::<usize>() {
+                            Ok(n) if n >= 1 => Some(n),
+                            _ => {
+                                errors.push(
+                                    RulebookError::new(
+                                        "rulebook::bad_example_line",
+                                        format!("`line` must be a line number, not `{}`", l.value),
+                                        file,
+                                        yaml::value_range(file, l),
+                                        "expected a number from 1",
+                                    )
+                                    .with_help("the line of the snippet the finding points at: 1 for its first line"),
+                                );
+                                None
+                            }
+                        },
+                    };
+                    (f.message.as_ref().map(|m| m.value.clone()), line)
+                }
+            };
+            out.push(Example {
+                expect,
+                number: i + 1,
+                text: item.value.text().to_string(),
+                message,
+                line,
+                span: yaml::value_range(file, item),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }

@@ -10,6 +10,7 @@ mod properties;
 mod real;
 mod robust;
 mod rulebooks;
+mod schema;
 mod seeds;
 mod snapshots;
 mod support;

@@ -305,8 +305,11 @@ impl<'a> Checker<'a> {
 
     fn value(&mut self, field: &Field, key: &Node, value: &Node, owner: &str) {
         match field.shape {
-            Shape::Text => self.text_value(field, key, value),
+            Shape::Text | Shape::OneOf(_) | Shape::Pattern(_) => self.text_value(field, key, value),
             Shape::TextList => self.text_list(field.key, value),
+            Shape::ExampleList => self.example_list(field.key, value, owner),
+            // Configuration shapes: `config::Loader` reads those files.
+            Shape::Settings | Shape::Overrides => {}
             Shape::Let => match &value.value {
                 Kind::Null => {}
                 Kind::Map(_) => {
@@ -319,13 +322,13 @@ impl<'a> Checker<'a> {
                 Kind::Null => {}
                 Kind::Map(_) => {
                     let owner = format!("the `examples` of {owner}");
-                    for (field, _, value) in self.mapping(value, Level::Examples, &owner) {
-                        self.text_list(field.key, value);
+                    for (field, key, value) in self.mapping(value, Level::Examples, &owner) {
+                        self.value(field, key, value, &owner);
                     }
                 }
                 _ => self.wrong_type(
                     "examples",
-                    "a mapping with `pass:` and `fail:` lists",
+                    "a mapping with `pass:`, `fail:`, `unknown:` or `not_applicable:` lists",
                     value,
                     None,
                 ),
@@ -436,6 +439,46 @@ impl<'a> Checker<'a> {
                 self.wrong_type(key, "a list of strings", value, Some(help));
             }
             Kind::Map(_) => self.wrong_type(key, "a list of strings", value, None),
+        }
+    }
+
+    /// A list of examples: each a snippet, or a mapping `{text, message, line}`.
+    fn example_list(&mut self, key: &str, value: &Node, owner: &str) {
+        let items = match &value.value {
+            Kind::Null => return,
+            Kind::Seq(items) => items,
+            _ => {
+                let help = format!(
+                    "write a list: one `- snippet` (or `- {{text: …, message: …}}`) per line under `{key}:`"
+                );
+                self.wrong_type(key, "a list of examples", value, Some(help));
+                return;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            match &item.value {
+                Kind::Scalar { .. } => {}
+                Kind::Map(_) => {
+                    let owner = format!("`{key}` example #{} of {owner}", i + 1);
+                    for (field, key, value) in self.mapping(item, Level::Example, &owner) {
+                        self.value(field, key, value, &owner);
+                    }
+                }
+                Kind::Null => self.push(
+                    codes::WRONG_TYPE,
+                    format!("`{key}` has an empty entry"),
+                    self.range(item),
+                    "expected a snippet".to_owned(),
+                    Some("remove the empty entry or write its text".to_owned()),
+                ),
+                Kind::Seq(_) => self.push(
+                    codes::WRONG_TYPE,
+                    format!("each example of `{key}` must be a snippet or a mapping, not a list"),
+                    self.range(item),
+                    "expected a snippet".to_owned(),
+                    None,
+                ),
+            }
         }
     }
 

@@ -40,7 +40,7 @@ use super::raw::RawRulebook;
 mod checker;
 mod errors;
 mod names;
-mod shape;
+pub(crate) mod shape;
 #[cfg(test)]
 mod tests;
 mod value_map;
@@ -49,7 +49,8 @@ pub(crate) use checker::backticked;
 use checker::{Checker, sorted};
 pub(crate) use checker::{Kind, Node, found, node_range, node_text};
 pub(crate) use errors::{options, saphyr_error};
-use names::{extends_problem, is_rule_id, to_kebab};
+pub(crate) use names::is_rule_id;
+use names::{extends_problem, to_kebab};
 pub(crate) use names::{is_kebab, severity_suggestion};
 use shape::SEVERITIES;
 pub use value_map::{ValueMap, value_map};

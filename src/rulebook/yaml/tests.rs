@@ -606,7 +606,7 @@ fn valid_minimal_parses_and_keeps_let_order() {
     assert_eq!(r0.tags.as_ref().unwrap().value.len(), 2);
     let examples = r0.examples.as_ref().unwrap();
     assert_eq!(
-        examples.value.fail.as_ref().unwrap().value[0].value,
+        examples.value.fail.as_ref().unwrap().value[0].value.text(),
         "一、主要举措"
     );
     let r1 = &rules[1];
