@@ -307,17 +307,19 @@ impl Config {
     }
 
     /// The severity of rule `rule_id` for `report_path`, starting from the rulebook's
-    /// `default`: the `rules:` setting, then each `overrides` entry whose `paths` match, in
-    /// order (the last one that sets the rule wins). `None`: the rule is off.
+    /// `default` (`None`: switched off there): the `rules:` setting, then each `overrides`
+    /// entry whose `paths` match, in order (the last one that sets the rule wins). `None`: the
+    /// rule is off.
     pub fn setting(
         &self,
         report_path: &Path,
         rule_id: &str,
-        default: Severity,
+        default: Option<Severity>,
     ) -> Option<Severity> {
         let find =
             |entries: &[RuleEntry]| entries.iter().find(|e| e.id == rule_id).map(|e| e.setting);
-        let mut setting = find(&self.rules).unwrap_or(RuleSetting::Severity(default));
+        let default = default.map_or(RuleSetting::Off, RuleSetting::Severity);
+        let mut setting = find(&self.rules).unwrap_or(default);
         if self
             .overrides
             .iter()
@@ -1237,7 +1239,7 @@ mod tests {
         assert!(c.includes(Path::new("anything/at/all.docx")));
         let p = Path::new("a.txt");
         assert_eq!(
-            c.setting(p, "FZ001", Severity::Error),
+            c.setting(p, "FZ001", Some(Severity::Error)),
             Some(Severity::Error)
         );
     }
@@ -1315,9 +1317,12 @@ mod tests {
     fn off_is_read_whether_yaml_takes_it_for_a_boolean_or_not() {
         let c = inline("rules:\n  FZ001: off\n  FZ002: \"off\"\n  FZ003: 'info'\n").unwrap();
         let p = Path::new("a.txt");
-        assert_eq!(c.setting(p, "FZ001", Severity::Error), None);
-        assert_eq!(c.setting(p, "FZ002", Severity::Error), None);
-        assert_eq!(c.setting(p, "FZ003", Severity::Error), Some(Severity::Info));
+        assert_eq!(c.setting(p, "FZ001", Some(Severity::Error)), None);
+        assert_eq!(c.setting(p, "FZ002", Some(Severity::Error)), None);
+        assert_eq!(
+            c.setting(p, "FZ003", Some(Severity::Error)),
+            Some(Severity::Info)
+        );
     }
 
     #[test]
@@ -1330,18 +1335,18 @@ mod tests {
         let (w, e) = (Severity::Warning, Severity::Error);
 
         // Not named anywhere: the rulebook's severity.
-        assert_eq!(c.setting(&plain, "FZ001", e), Some(e));
-        assert_eq!(c.setting(&old, "FZ001", e), Some(e));
+        assert_eq!(c.setting(&plain, "FZ001", Some(e)), Some(e));
+        assert_eq!(c.setting(&old, "FZ001", Some(e)), Some(e));
         // `rules:` applies everywhere: off is None.
-        assert_eq!(c.setting(&plain, "FZ015", Severity::Info), None);
-        assert_eq!(c.setting(&old, "FZ015", Severity::Info), None);
+        assert_eq!(c.setting(&plain, "FZ015", Some(Severity::Info)), None);
+        assert_eq!(c.setting(&old, "FZ015", Some(Severity::Info)), None);
         // `rules:` then an override.
-        assert_eq!(c.setting(&plain, "FZ013", w), Some(Severity::Info));
-        assert_eq!(c.setting(&archived, "FZ013", w), Some(e));
+        assert_eq!(c.setting(&plain, "FZ013", Some(w)), Some(Severity::Info));
+        assert_eq!(c.setting(&archived, "FZ013", Some(w)), Some(e));
         // Both overrides match archive/2019: the later one wins.
-        assert_eq!(c.setting(&plain, "FZ010", e), Some(e));
-        assert_eq!(c.setting(&archived, "FZ010", e), None);
-        assert_eq!(c.setting(&old, "FZ010", e), Some(w));
+        assert_eq!(c.setting(&plain, "FZ010", Some(e)), Some(e));
+        assert_eq!(c.setting(&archived, "FZ010", Some(e)), None);
+        assert_eq!(c.setting(&old, "FZ010", Some(e)), Some(w));
 
         // The same overrides the other way round: `archive/**` comes last and wins.
         let reversed = inline(
@@ -1349,9 +1354,9 @@ mod tests {
              - paths: [\"valid/archive/**\"]\n    rules: { FZ010: off }\n",
         )
         .unwrap();
-        assert_eq!(reversed.setting(&old, "FZ010", e), None);
-        assert_eq!(reversed.setting(&archived, "FZ010", e), None);
-        assert_eq!(reversed.setting(&plain, "FZ010", e), Some(e));
+        assert_eq!(reversed.setting(&old, "FZ010", Some(e)), None);
+        assert_eq!(reversed.setting(&archived, "FZ010", Some(e)), None);
+        assert_eq!(reversed.setting(&plain, "FZ010", Some(e)), Some(e));
     }
 
     #[test]

@@ -244,7 +244,7 @@ fn anchor(rule: &Rule) -> Anchor {
                 walk(obj, found);
             }
             CKind::List(items) | CKind::Call(_, items) => items.iter().for_each(|i| walk(i, found)),
-            CKind::Let(inner) => walk(inner, found),
+            CKind::Let(_, inner) => walk(inner, found),
             CKind::Unary(_, x) => walk(x, found),
             CKind::Binary(_, l, r) | CKind::Quant(_, _, l, r) => {
                 walk(l, found);

@@ -30,13 +30,16 @@ pub(super) struct AuditArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Rulebook files to use instead of the configured ones (repeatable).
+    /// Rulebooks to use instead of the configured ones: files or `builtin:NAME` (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
     /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
     /// directory or the nearest parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
@@ -158,6 +161,7 @@ pub(super) fn audit(
         paths: &args.paths,
         rulebooks: &args.rulebook,
         config: args.config.clone(),
+        isolated: args.isolated,
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {

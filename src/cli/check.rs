@@ -18,13 +18,16 @@ pub(super) struct CheckArgs {
     /// The lowest severity of a failed rule that makes the run fail (exit status 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Rulebook files to use instead of the configured ones (repeatable).
+    /// Rulebooks to use instead of the configured ones: files or `builtin:NAME` (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
     /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
     /// directory or the nearest parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
@@ -73,6 +76,7 @@ pub(super) fn check(
         paths: &args.paths,
         rulebooks: &args.rulebook,
         config: args.config.clone(),
+        isolated: args.isolated,
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {

@@ -1,7 +1,7 @@
 //! The pipeline `check` and `audit` share: configuration, rulebooks, the files to read, and the
 //! parallel, chunked evaluation that parses and checks each report and drops its text after.
 
-use super::{forced_encoding, load_rulebook};
+use super::forced_encoding;
 use crate::check::finding::ReportResult;
 use crate::config::Config;
 use crate::input::{self, InputError};
@@ -20,6 +20,8 @@ pub(super) struct Options<'a> {
     pub paths: &'a [PathBuf],
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
+    /// Ignore any configuration file (`--isolated`).
+    pub isolated: bool,
     pub encoding: Option<&'a str>,
 }
 
@@ -45,71 +47,19 @@ pub(super) fn setup(
     let Ok(forced) = forced_encoding(opts.encoding, err)? else {
         return Ok(None);
     };
-    let config = match opts.config.or_else(|| {
-        std::env::current_dir()
-            .ok()
-            .and_then(|d| Config::discover(&d))
-    }) {
-        None => Config::default(),
-        Some(path) => match Config::load(&path) {
-            Ok(c) => c,
-            Err(errors) => {
-                for e in &errors {
-                    diag.emit(err, e)?;
-                }
-                return Ok(None);
-            }
-        },
-    };
-    // Rulebooks: named on the command line, else those of the configuration.
-    let mut books = Vec::new();
-    let mut broken = false;
-    let refs: Vec<crate::config::RulebookRef> = if opts.rulebooks.is_empty() {
-        config.rulebooks.clone()
-    } else {
-        opts.rulebooks
-            .iter()
-            .cloned()
-            .map(crate::config::RulebookRef::File)
-            .collect()
-    };
-    for r in &refs {
-        match load_rulebook(r, err, diag)? {
-            Some(book) => books.push(book),
-            None => broken = true,
-        }
-    }
-    if broken {
-        return Ok(None);
-    }
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut indicators: Vec<Indicator> = Vec::new();
-    let mut arrangements = None;
-    for book in books {
-        for rule in book.rules {
-            crate::rulebook::add_rule(&mut rules, rule);
-        }
-        for i in book.indicators {
-            crate::rulebook::add_indicator(&mut indicators, i);
-        }
-        arrangements = book.arrangements.or(arrangements);
-    }
-    // Rule ids the configuration names must exist.
-    let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let unknown: Vec<_> = config
-        .named_rules()
-        .into_iter()
-        .filter(|(id, _)| !known.contains(&id.as_str()))
+    let named: Vec<String> = opts
+        .rulebooks
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    for (id, span) in &unknown {
-        diag.emit(
-            err,
-            &crate::config::unknown_rule_error(&config, id, span.clone(), &known),
-        )?;
-    }
-    if !unknown.is_empty() {
+    let books = super::books::BookOptions {
+        named: &named,
+        config: opts.config,
+        isolated: opts.isolated,
+    };
+    let Some((config, book)) = super::books::configured(books, err, diag)? else {
         return Ok(None);
-    }
+    };
     let mut collected = input::collect(opts.paths);
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
@@ -118,9 +68,9 @@ pub(super) fn setup(
         .retain(|(path, _)| opts.paths.contains(path) || config.includes(path));
     Ok(Some(Setup {
         config,
-        rules,
-        indicators,
-        arrangements,
+        rules: book.rules,
+        indicators: book.indicators,
+        arrangements: book.arrangements,
         files: collected.files,
         errors: collected.errors,
         forced,
@@ -137,7 +87,7 @@ impl Setup {
         let report = crate::report::parse(source.text, &source.heading_hints);
         let result =
             crate::check::check_report(&path.display().to_string(), &report, &self.rules, |r| {
-                self.config.setting(path, &r.id, r.severity)
+                self.config.setting(path, &r.id, r.default_severity())
             });
         Ok((report, result))
     }

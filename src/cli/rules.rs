@@ -20,10 +20,11 @@ pub(super) enum RulesCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Lists the rules of a rulebook (default: the built-in one).
+    /// Lists the rules in force, and the `let`s they use (default: the configured rulebooks,
+    /// else the built-in one).
     List {
-        #[arg(value_name = "FILE")]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        books: BooksArgs,
     },
     /// Lists everything callable in the expression language: functions, quantifiers,
     /// operators, names and members, each with an example.
@@ -37,19 +38,48 @@ pub(super) enum RulesCommand {
     },
     /// Prints the rule reference in Markdown (docs/rules/fzzf-annual.md is its output).
     Doc {
-        /// The rulebook (default: the built-in one).
-        #[arg(value_name = "FILE")]
-        file: Option<PathBuf>,
+        #[command(flatten)]
+        books: BooksArgs,
     },
     /// Runs every rule's `examples` and the rulebook's fixture folder (`NAME.tests/` next to
     /// `NAME.yaml`): each example must give the outcome it is listed under, each fixture report
     /// the findings of its `*.expected.yaml`. Exit status 1 if any does not.
     Test {
-        /// Rulebook files, `builtin:NAME`, or fixture folders (checked against the built-in
-        /// rulebook); default: the built-in rulebook.
+        /// Rulebook files, `builtin:NAME`, or fixture folders (checked against the configured
+        /// rulebooks); default: the configured rulebooks, else the built-in one.
         #[arg(value_name = "PATH")]
         paths: Vec<String>,
+        /// The configuration file (default: reportlint.yaml found from the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Ignore any configuration file.
+        #[arg(long, conflicts_with = "config")]
+        isolated: bool,
     },
+}
+
+/// Which rulebooks a command shows: those named, else the configured ones, else the built-in one.
+#[derive(Debug, clap::Args)]
+pub(super) struct BooksArgs {
+    /// Rulebook files or `builtin:NAME` (default: the configured rulebooks, else the built-in one).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// The configuration file (default: reportlint.yaml found from the current directory).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+impl BooksArgs {
+    pub(super) fn options(&self) -> super::books::BookOptions<'_> {
+        super::books::BookOptions {
+            named: &self.files,
+            config: self.config.clone(),
+            isolated: self.isolated,
+        }
+    }
 }
 
 /// What `rules schema` describes.
@@ -124,34 +154,50 @@ pub(super) fn explain(
     Ok(EXIT_ERROR)
 }
 
-/// `rules test`: every example and fixture of the rulebooks named (default: the built-in one).
+/// `rules test`: every example and fixture of the rulebooks named (default: the configured
+/// ones, else the built-in one).
 pub(super) fn test(
     paths: &[String],
+    config: Option<PathBuf>,
+    isolated: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<u8> {
     use super::rules_test::{self, Tally};
     use crate::config::RulebookRef;
-    let default = [format!("builtin:{}", crate::config::DEFAULT_RULEBOOK)];
-    let targets = if paths.is_empty() {
-        &default[..]
+    let Some(cfg) = super::books::config(config.clone(), isolated, err, diag)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let configured: Vec<String> = cfg.rulebooks.iter().map(|r| r.to_string()).collect();
+    let (books, folders): (Vec<&String>, Vec<&String>) = paths
+        .iter()
+        .partition(|p| !std::path::Path::new(p).is_dir());
+    let targets: Vec<&String> = if paths.is_empty() {
+        configured.iter().collect()
     } else {
-        paths
+        books
     };
     let mut tally = Tally::default();
     let mut broken = false;
-    for target in targets {
-        let path = std::path::Path::new(target);
-        if path.is_dir() {
-            // A fixture folder on its own: checked against the built-in rulebook.
-            let builtin = RulebookRef::Builtin(crate::config::DEFAULT_RULEBOOK.to_string());
-            if let Some(book) = super::load_rulebook(&builtin, err, diag)? {
+    if !folders.is_empty() {
+        // Fixture folders on their own: checked against the configured rulebooks.
+        let opts = super::books::BookOptions {
+            named: &[],
+            config,
+            isolated,
+        };
+        match super::books::configured(opts, err, diag)? {
+            Some((_, book)) => {
                 let rules = with_severities(&book);
-                rules_test::folder(path, &rules, err, diag, &mut tally)?;
+                for dir in folders {
+                    rules_test::folder(std::path::Path::new(dir), &rules, err, diag, &mut tally)?;
+                }
             }
-            continue;
+            None => broken = true,
         }
+    }
+    for target in targets {
         let r = RulebookRef::parse(target);
         let Some(book) = super::load_rulebook(&r, err, diag)? else {
             broken = true;
@@ -182,7 +228,7 @@ fn with_severities(
 ) -> Vec<(crate::rulebook::Rule, Option<crate::rulebook::Severity>)> {
     book.rules
         .iter()
-        .map(|r| (r.clone(), Some(r.severity)))
+        .map(|r| (r.clone(), r.default_severity()))
         .collect()
 }
 

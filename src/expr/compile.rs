@@ -39,8 +39,8 @@ pub enum CKind {
     Global(Global),
     /// A loop variable (`for` or a quantifier), by slot.
     Var(usize),
-    /// A `let` binding, compiled once and shared.
-    Let(Arc<CExpr>),
+    /// A `let` binding by name, compiled once and shared.
+    Let(Arc<str>, Arc<CExpr>),
     Member(Box<CExpr>, &'static str),
     Call(&'static Function, Vec<CExpr>),
     Unary(UnaryOp, Box<CExpr>),
@@ -446,9 +446,9 @@ impl Compiler<'_> {
         if let Some((_, slot, ty)) = self.scope.vars.iter().rev().find(|(n, _, _)| n == name) {
             return self.node(CKind::Var(*slot), ty.clone(), span);
         }
-        if let Some((_, e)) = self.scope.lets.iter().find(|(n, _)| n == name) {
+        if let Some((n, e)) = self.scope.lets.iter().find(|(n, _)| n == name) {
             let ty = e.ty.clone();
-            return self.node(CKind::Let(e.clone()), ty, span);
+            return self.node(CKind::Let(n.as_str().into(), e.clone()), ty, span);
         }
         if let Some(g) = GLOBALS.iter().find(|g| g.name == name) {
             return self.node(CKind::Global(g.global), g.global.ty(), span);

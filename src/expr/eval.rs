@@ -29,7 +29,7 @@ pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
             .get(*slot)
             .cloned()
             .unwrap_or_else(|| Val::unknown("internal: unbound variable")),
-        CKind::Let(inner) => eval(inner, ctx, env),
+        CKind::Let(_, inner) => eval(inner, ctx, env),
         CKind::Member(obj, name) => {
             let o = eval(obj, ctx, env);
             match &o.value {

@@ -52,7 +52,7 @@ impl Indicator {
 fn constant_regex(e: &CExpr) -> Option<Arc<regex::Regex>> {
     match &e.kind {
         CKind::Lit(Value::Regex(r)) => Some(r.clone()),
-        CKind::Let(inner) => constant_regex(inner),
+        CKind::Let(_, inner) => constant_regex(inner),
         _ => None,
     }
 }
@@ -184,7 +184,6 @@ mod tests {
                 text: text.into(),
             },
             None,
-            &mut Vec::new(),
         )
         .map_err(|e| e.iter().map(|e| e.to_string()).collect())
     }

@@ -52,12 +52,13 @@ impl RawRulebook {
 pub struct RawRule {
     /// `FZ005`
     pub id: Spanned<String>,
-    /// kebab-case, e.g. `next-year-plan`
-    pub name: Spanned<String>,
-    pub title: Spanned<String>,
+    /// kebab-case, e.g. `next-year-plan` (absent in an entry that only sets the severity of an
+    /// inherited rule, like `title` and `assert`).
+    pub name: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
     /// Why the rule matters (documentation).
     pub why: Option<Spanned<String>>,
-    /// `error`, `warning` or `info` (checked by `yaml::check_structure`).
+    /// `error`, `warning`, `info` or `off` (checked by `yaml::check_structure`).
     pub severity: Spanned<String>,
     /// The legal or policy basis of the rule.
     pub basis: Option<Spanned<String>>,
@@ -69,8 +70,9 @@ pub struct RawRule {
     /// Expression: what the rule iterates over.
     #[serde(rename = "for")]
     pub for_each: Option<Spanned<String>>,
-    /// Expression: what must hold.
-    pub assert: Spanned<String>,
+    /// Expression: what must hold. Without it, the entry sets the severity of the inherited
+    /// rule of the same id.
+    pub assert: Option<Spanned<String>>,
     /// Message template for a finding.
     pub message: Option<Spanned<String>>,
     pub examples: Option<Spanned<RawExamples>>,

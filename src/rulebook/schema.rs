@@ -91,6 +91,17 @@ fn object(level: Level) -> Value {
     if !required.is_empty() {
         out["required"] = json!(required);
     }
+    // A rule that has one of `name`, `title`, `assert` is defined here and needs them all;
+    // without them, it may only set the severity of an inherited rule.
+    let defines: Vec<&str> = fields.iter().filter(|f| f.defines).map(|f| f.key).collect();
+    if !defines.is_empty() {
+        let any: Vec<Value> = defines.iter().map(|k| json!({"required": [k]})).collect();
+        let mut only = required.clone();
+        only.retain(|k| !defines.contains(k));
+        out["if"] = json!({"anyOf": any});
+        out["then"] = json!({"required": defines});
+        out["else"] = json!({"propertyNames": {"enum": only}});
+    }
     out
 }
 

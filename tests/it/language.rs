@@ -126,7 +126,7 @@ rules:
     assert: m.value >= 100%
     message: "{m.label}为{m.text}"
 "#;
-    let book = load(SourceFile::new("rates.yaml", yaml), None, &mut Vec::new()).unwrap();
+    let book = load(SourceFile::new("rates.yaml", yaml), None).unwrap();
     let r = seed("xinkou-2023");
     let verdicts = evaluate(&book.rules[0], &Ctx::new(&r));
     let rates: Vec<_> = r

@@ -4,6 +4,7 @@ mod audit;
 mod bad_input;
 mod check;
 mod formats;
+mod inheritance;
 mod language;
 mod pdf;
 mod properties;

@@ -350,9 +350,60 @@ fn rules_init_scaffolds_a_rulebook_that_passes_its_tests() {
 
     let again = run(&["rules", "init", target]);
     assert_eq!(again.code, 2);
-    assert!(again.stderr.contains("never overwrites"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("never overwrites"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(std::fs::read_to_string(&book).unwrap(), text);
-    let bad = run(&["rules", "init", dir.path().join("My County").to_str().unwrap()]);
+    let bad = run(&[
+        "rules",
+        "init",
+        dir.path().join("My County").to_str().unwrap(),
+    ]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("lowercase words joined by `-`"));
+}
+
+/// Rulebooks and configurations are UTF-8, with or without a byte order mark; a file in GBK is
+/// named with the byte, its line and the fix.
+#[test]
+fn rulebooks_and_configurations_in_other_encodings_say_where_and_how_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "rulebook: county\ntitle: 本县规则\nrules:\n  - {id: XY001, name: a, title: 标题, severity: info, assert: \"true\"}\n";
+    let bom = dir.path().join("bom.yaml");
+    std::fs::write(&bom, format!("\u{FEFF}{text}")).unwrap();
+    let r = run(&["rules", "validate", bom.to_str().unwrap()]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let gbk = dir.path().join("gbk.yaml");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(text).0).unwrap();
+    let r = run(&["rules", "validate", gbk.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("gbk.yaml")
+            && r.stderr.contains("byte 24 (line 2)")
+            && r.stderr
+                .contains("looks like GBK/GB18030: save it as UTF-8"),
+        "{}",
+        r.stderr
+    );
+    let config = dir.path().join("reportlint.yaml");
+    std::fs::write(
+        &config,
+        encoding_rs::GBK.encode("# 配置\nrules: {FZ015: off}\n").0,
+    )
+    .unwrap();
+    let seed = crate::seed_path("xinkou-2023");
+    let r = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        seed.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("reportlint.yaml") && r.stderr.contains("byte 2 (line 1)"),
+        "{}",
+        r.stderr
+    );
 }

@@ -264,10 +264,36 @@ impl<'a> Checker<'a> {
             }
         }
 
+        // A rule that names one of `name`, `title`, `assert` is defined here and needs them
+        // all; without them, it only sets the severity of an inherited rule.
+        let defines = fields.is_some_and(|fields| {
+            fields
+                .iter()
+                .any(|f| f.defines && seen.iter().any(|(n, _)| n == f.key))
+        });
+        if level == Level::Rule && !defines {
+            for (field, key, _) in &known {
+                if !field.required {
+                    self.push(
+                        codes::ADJUSTMENT_KEY,
+                        format!("`{}` in {owner}, which has no `assert`", field.key),
+                        self.range(key),
+                        "an entry without `assert` only sets a severity".to_owned(),
+                        Some(
+                            "an entry with only `id` and `severity` (`error`, `warning`, `info` or \
+                             `off`) changes an inherited rule; to change more, replace the rule: \
+                             give it `name`, `title`, `severity` and `assert`"
+                                .to_owned(),
+                        ),
+                    );
+                }
+            }
+        }
+        let required_here = |f: &Field| f.required || (defines && f.defines);
         if let Some(fields) = fields {
             let missing: Vec<&str> = fields
                 .iter()
-                .filter(|f| f.required && !seen.iter().any(|(n, _)| n == f.key))
+                .filter(|f| required_here(f) && !seen.iter().any(|(n, _)| n == f.key))
                 .filter(|f| !suggested.contains(&f.key))
                 .map(|f| f.key)
                 .collect();
@@ -284,7 +310,7 @@ impl<'a> Checker<'a> {
                 };
                 let required: Vec<&str> = fields
                     .iter()
-                    .filter(|f| f.required)
+                    .filter(|f| required_here(f))
                     .map(|f| f.key)
                     .collect();
                 self.push(
@@ -380,7 +406,7 @@ impl<'a> Checker<'a> {
     fn text_value(&mut self, field: &Field, key: &Node, value: &Node) {
         match &value.value {
             Kind::Scalar { .. } => {}
-            Kind::Null if !field.required => {}
+            Kind::Null if !field.required && !field.defines => {}
             Kind::Null => self.no_value(field.key, key),
             Kind::Seq(_) => self.wrong_type(
                 field.key,

@@ -52,7 +52,7 @@ pub(crate) use errors::{options, saphyr_error};
 pub(crate) use names::is_rule_id;
 use names::{extends_problem, to_kebab};
 pub(crate) use names::{is_kebab, severity_suggestion};
-use shape::SEVERITIES;
+use shape::SETTINGS;
 pub use value_map::{ValueMap, value_map};
 use value_map::{loc_range, widen_empty};
 
@@ -178,8 +178,30 @@ pub fn check_structure(file: &SourceFile, raw: &RawRulebook) -> Vec<RulebookErro
             ids.insert(id, id_span.start);
         }
 
-        let name = rule.name.value.as_str();
-        let name_span = value_range(file, &rule.name);
+        let severity = rule.severity.value.as_str();
+        if !SETTINGS.contains(&severity) {
+            let help = match severity_suggestion(severity) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "severity is one of `error`, `warning`, `info` (or `off`)".to_owned(),
+            };
+            errors.push(
+                RulebookError::new(
+                    codes::BAD_SEVERITY,
+                    format!("unknown severity `{severity}`"),
+                    file,
+                    value_range(file, &rule.severity),
+                    "expected `error`, `warning` or `info`",
+                )
+                .with_help(help),
+            );
+        }
+
+        // An entry that only sets the severity of an inherited rule has nothing more to check.
+        let (Some(name_value), Some(assert)) = (&rule.name, &rule.assert) else {
+            continue;
+        };
+        let name = name_value.value.as_str();
+        let name_span = value_range(file, name_value);
         if !is_kebab(name) {
             let help = match to_kebab(name) {
                 Some(k) => format!("try `{k}`"),
@@ -217,26 +239,8 @@ pub fn check_structure(file: &SourceFile, raw: &RawRulebook) -> Vec<RulebookErro
             names.insert(name, name_span.start);
         }
 
-        let severity = rule.severity.value.as_str();
-        if !SEVERITIES.contains(&severity) {
-            let help = match severity_suggestion(severity) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "severity is one of `error`, `warning`, `info`".to_owned(),
-            };
-            errors.push(
-                RulebookError::new(
-                    codes::BAD_SEVERITY,
-                    format!("unknown severity `{severity}`"),
-                    file,
-                    value_range(file, &rule.severity),
-                    "expected `error`, `warning` or `info`",
-                )
-                .with_help(help),
-            );
-        }
-
-        if rule.assert.value.trim().is_empty() {
-            let span = value_range(file, &rule.assert);
+        if assert.value.trim().is_empty() {
+            let span = value_range(file, assert);
             errors.push(
                 RulebookError::new(
                     codes::EMPTY_ASSERT,

@@ -61,7 +61,7 @@ pub(crate) fn severity_suggestion(s: &str) -> Option<&'static str> {
         "info" | "information" | "i" | "note" | "notice" | "hint" | "low" | "提示" | "信息" => {
             Some("info")
         }
-        _ => suggest(&lower, SEVERITIES.iter().copied()),
+        _ => suggest(&lower, SETTINGS.iter().copied()),
     }
 }
 

@@ -39,6 +39,9 @@ pub(crate) struct Field {
     pub(crate) key: &'static str,
     pub(crate) shape: Shape,
     pub(crate) required: bool,
+    /// Required in a rule defined here (one with `assert`), not in an entry that only sets the
+    /// severity of an inherited rule (`- {id: FZ015, severity: off}`).
+    pub(crate) defines: bool,
     /// What the key means (the schema's `description`, shown by editors).
     pub(crate) doc: &'static str,
 }
@@ -48,6 +51,18 @@ pub(crate) const fn req(key: &'static str, shape: Shape, doc: &'static str) -> F
         key,
         shape,
         required: true,
+        defines: false,
+        doc,
+    }
+}
+
+/// A key every rule defined here needs (`name`, `title`, `assert`).
+pub(crate) const fn def(key: &'static str, shape: Shape, doc: &'static str) -> Field {
+    Field {
+        key,
+        shape,
+        required: false,
+        defines: true,
         doc,
     }
 }
@@ -57,6 +72,7 @@ pub(crate) const fn opt(key: &'static str, shape: Shape, doc: &'static str) -> F
         key,
         shape,
         required: false,
+        defines: false,
         doc,
     }
 }
@@ -66,7 +82,6 @@ pub(crate) const RULE_ID: &str = "^[A-Z]{1,8}[0-9]{1,4}$";
 /// A kebab-case name.
 pub(crate) const KEBAB: &str = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 
-pub(crate) const SEVERITIES: &[&str] = &["error", "warning", "info"];
 /// What a configuration (or a rulebook, for an inherited rule) may set a rule to.
 pub(crate) const SETTINGS: &[&str] = &["error", "warning", "info", "off"];
 
@@ -167,17 +182,17 @@ pub(crate) const RULE_FIELDS: &[Field] = &[
         Shape::Pattern(RULE_ID),
         "Capital letters then digits: `XY001`. A rule with an extended rule's id replaces it.",
     ),
-    req(
+    def(
         "name",
         Shape::Pattern(KEBAB),
         "kebab-case: `next-year-arrangements`.",
     ),
-    req("title", Shape::Text, "What the rule requires, in one line."),
+    def("title", Shape::Text, "What the rule requires, in one line."),
     opt("why", Shape::Text, "Why the rule matters."),
     req(
         "severity",
-        Shape::OneOf(SEVERITIES),
-        "How serious a failure is.",
+        Shape::OneOf(SETTINGS),
+        "How serious a failure is; `off` switches the rule off. An entry with only `id` and `severity` sets the severity of an inherited rule.",
     ),
     opt("basis", Shape::Text, "The legal or policy basis."),
     opt("help", Shape::Text, "How to fix a failure."),
@@ -193,7 +208,7 @@ pub(crate) const RULE_FIELDS: &[Field] = &[
         Shape::Text,
         "`m in LIST`: one verdict per item, labelled at the item.",
     ),
-    req("assert", Shape::Text, "An expression: what must hold."),
+    def("assert", Shape::Text, "An expression: what must hold."),
     opt(
         "message",
         Shape::Text,
