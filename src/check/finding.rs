@@ -39,6 +39,26 @@ pub struct Finding {
     pub help: Option<String>,
     pub basis: Option<String>,
     pub link: Option<String>,
+    /// How the rule decided (`check --trace RULE`): each sub-expression with its value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceLine>>,
+}
+
+/// One line of a rule's trace: a sub-expression, its value and the report text it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceLine {
+    /// Nesting: 0 for a whole condition (or a `for` item's header).
+    pub depth: usize,
+    /// The expression as written: `m.value >= 100%`.
+    pub expr: String,
+    /// For an operator, its operands' values in their place: `85 % >= 100 %`.
+    pub substituted: Option<String>,
+    /// The value: `85 %`, `true`, `"%"`, `missing (no figure is labelled /出庭率/)`.
+    pub value: String,
+    /// The line of the report text the value came from.
+    pub line: Option<usize>,
+    /// That text (at most 40 characters).
+    pub text: Option<String>,
 }
 
 /// All findings on one report, in rule order.
@@ -147,6 +167,7 @@ mod tests {
             help: None,
             basis: None,
             link: None,
+            trace: None,
         }
     }
 

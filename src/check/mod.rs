@@ -6,6 +6,7 @@
 //! Hands on: [`Verdict`]s, which renderers turn into findings.
 
 pub mod finding;
+pub mod trace;
 
 use crate::expr::eval::eval;
 use crate::expr::library::Ctx;
@@ -37,6 +38,8 @@ pub struct Verdict {
     /// The report spans the decision rests on: the `for` item first, then what the condition
     /// touched.
     pub evidence: Vec<Span>,
+    /// How it was decided, when the context traces (`check --trace`).
+    pub trace: Vec<finding::TraceLine>,
 }
 
 /// Applies one rule to one report.
@@ -46,6 +49,7 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
         return vec![decide(rule, ctx, &mut env, Vec::new())];
     };
     let list = eval(&each.list.expr, ctx, &mut env);
+    let mut prelude = trace::take(ctx, 0);
     let items = match list.value {
         Value::List(items) => items,
         Value::Null(why) | Value::Unknown(why) => {
@@ -54,6 +58,7 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
                 message: None,
                 context: Vec::new(),
                 evidence: list.evidence,
+                trace: prelude,
             }];
         }
         _ => unreachable!("the compiler only lets lists through"),
@@ -62,7 +67,17 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
         .iter()
         .map(|item| {
             env[each.slot] = item.clone();
-            decide(rule, ctx, &mut env, item.evidence.clone())
+            let mut v = decide(rule, ctx, &mut env, item.evidence.clone());
+            if ctx.trace.is_some() {
+                let mut t = std::mem::take(&mut prelude);
+                t.push(trace::item_header(&each.var, item, ctx.report));
+                t.extend(v.trace.drain(..).map(|mut l| {
+                    l.depth += 1;
+                    l
+                }));
+                v.trace = t;
+            }
+            v
         })
         .collect()
 }
@@ -79,6 +94,7 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
                     message: None,
                     context,
                     evidence,
+                    trace: trace::take(ctx, 0),
                 };
             }
             Value::Null(why) | Value::Unknown(why) => {
@@ -88,12 +104,15 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
                     outcome: Outcome::Unknown(why),
                     context,
                     evidence,
+                    trace: trace::take(ctx, 0),
                 };
             }
             _ => unreachable!("`when` is checked to be a bool"),
         }
     }
     let v = eval(&rule.assert.expr, ctx, env);
+    // The trace ends with the condition: the message's holes are not part of the decision.
+    let steps = trace::take(ctx, 0);
     crate::expr::value::merge_evidence(&mut evidence, &v.evidence);
     let outcome = match v.value {
         Value::Bool(true) => Outcome::Pass,
@@ -106,11 +125,13 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
         Outcome::Unknown(why) => Some(unknown_message(rule, why)),
         _ => Some(render_message(rule, ctx, env)),
     };
+    let _ = trace::take(ctx, 0);
     Verdict {
         outcome,
         message,
         context,
         evidence,
+        trace: steps,
     }
 }
 
@@ -340,6 +361,11 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
             help: rule.help.clone(),
             basis: rule.basis.clone(),
             link: rule.link.clone(),
+            trace: ctx.trace.as_ref().map(|_| match v {
+                Some(v) => v.trace.clone(),
+                // One finding for all the items of a `for` rule: the trace of every item.
+                None => verdicts.iter().flat_map(|v| v.trace.clone()).collect(),
+            }),
         }
     };
     let status_of = |o: &Outcome| match o {
@@ -405,11 +431,27 @@ pub fn check_report(
     rules: &[Rule],
     setting: impl Fn(&Rule) -> Option<Severity>,
 ) -> ReportResult {
+    check_report_traced(path, report, rules, setting, None)
+}
+
+/// [`check_report`], with the findings of rule `trace` (an id) carrying how it decided.
+pub fn check_report_traced(
+    path: &str,
+    report: &Report,
+    rules: &[Rule],
+    setting: impl Fn(&Rule) -> Option<Severity>,
+    trace: Option<&str>,
+) -> ReportResult {
     let ctx = Ctx::new(report);
     let mut out = Vec::new();
     for rule in rules {
         if let Some(severity) = setting(rule) {
-            out.extend(findings(rule, severity, report, &ctx));
+            if trace == Some(rule.id.as_str()) {
+                let traced = Ctx::tracing(report);
+                out.extend(findings(rule, severity, report, &traced));
+            } else {
+                out.extend(findings(rule, severity, report, &ctx));
+            }
         }
     }
     ReportResult {

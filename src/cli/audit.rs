@@ -162,6 +162,7 @@ pub(super) fn audit(
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         isolated: args.isolated,
+        trace: None,
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {

@@ -25,6 +25,10 @@ pub(super) struct CheckArgs {
     /// directory or the nearest parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Show how rule RULE (an id) decided on each report: every sub-expression of its condition
+    /// with its value and the report text it came from (and a `trace` field in JSON).
+    #[arg(long, value_name = "RULE")]
+    trace: Option<String>,
     /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
     #[arg(long, conflicts_with = "config")]
     isolated: bool,
@@ -77,6 +81,7 @@ pub(super) fn check(
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         isolated: args.isolated,
+        trace: args.trace.as_deref(),
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
@@ -97,6 +102,7 @@ pub(super) fn check(
         if human {
             // Writing to memory cannot fail.
             let _ = output::human::report(&mut shown, diag, &result, &report.original);
+            let _ = output::trace::human(&mut shown, &result);
         }
         Ok::<_, InputError>((result, shown))
     };

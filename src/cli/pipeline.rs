@@ -22,6 +22,8 @@ pub(super) struct Options<'a> {
     pub config: Option<PathBuf>,
     /// Ignore any configuration file (`--isolated`).
     pub isolated: bool,
+    /// The rule whose findings carry a trace (`--trace RULE`).
+    pub trace: Option<&'a str>,
     pub encoding: Option<&'a str>,
 }
 
@@ -35,6 +37,8 @@ pub(super) struct Setup {
     /// Inputs that could not be found or listed.
     pub errors: Vec<InputError>,
     pub forced: Option<&'static encoding_rs::Encoding>,
+    /// The rule to trace.
+    pub trace: Option<String>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -60,6 +64,17 @@ pub(super) fn setup(
     let Some((config, book)) = super::books::configured(books, err, diag)? else {
         return Ok(None);
     };
+    if let Some(id) = opts.trace
+        && !book.rules.iter().any(|r| r.id == id)
+    {
+        let hint = crate::expr::suggest::suggest(id, book.rules.iter().map(|r| r.id.as_str()))
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+        writeln!(
+            err,
+            "reportlint: --trace: no rule `{id}` in the rulebooks in use{hint}"
+        )?;
+        return Ok(None);
+    }
     let mut collected = input::collect(opts.paths);
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
@@ -74,6 +89,7 @@ pub(super) fn setup(
         files: collected.files,
         errors: collected.errors,
         forced,
+        trace: opts.trace.map(str::to_string),
     }))
 }
 
@@ -85,10 +101,13 @@ impl Setup {
     ) -> Result<(Report, ReportResult), InputError> {
         let source = input::load(path, *format, self.forced)?;
         let report = crate::report::parse(source.text, &source.heading_hints);
-        let result =
-            crate::check::check_report(&path.display().to_string(), &report, &self.rules, |r| {
-                self.config.setting(path, &r.id, r.default_severity())
-            });
+        let result = crate::check::check_report_traced(
+            &path.display().to_string(),
+            &report,
+            &self.rules,
+            |r| self.config.setting(path, &r.id, r.default_severity()),
+            self.trace.as_deref(),
+        );
         Ok((report, result))
     }
 

@@ -18,6 +18,25 @@ use std::sync::Arc;
 
 /// Evaluates `e`; `env` holds the loop variables by slot.
 pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
+    let Some(tracer) = &ctx.trace else {
+        return eval_node(e, ctx, env);
+    };
+    // Literals need no step of their own (they appear in their operator's substitution), nor
+    // do names of the report or of a loop's item (the item heads its trace).
+    if matches!(e.kind, CKind::Lit(_) | CKind::Var(_) | CKind::Global(_)) {
+        return eval_node(e, ctx, env);
+    }
+    let label = match &e.kind {
+        CKind::Let(name, _) => name.to_string(),
+        _ => e.snippet().to_string(),
+    };
+    let at = tracer.enter(&label);
+    let v = eval_node(e, ctx, env);
+    tracer.leave(at, &v.value, v.evidence.first().copied());
+    v
+}
+
+fn eval_node(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
     match &e.kind {
         CKind::Lit(v) => Val::new(v.clone()),
         CKind::List(items) => {
@@ -304,6 +323,14 @@ fn logic(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> V
         return lv;
     }
     let rv = eval(r, ctx, env);
+    if let Some(t) = &ctx.trace {
+        t.substitute(format!(
+            "{} {} {}",
+            show(&lv.value),
+            op.symbol(),
+            show(&rv.value)
+        ));
+    }
     match (&lv.value, &rv.value) {
         (_, Value::Bool(b)) if *b == decisive => rv,
         (Value::Bool(_), Value::Bool(_)) => {
@@ -337,6 +364,14 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
         };
     }
     let rv = eval(r, ctx, env);
+    if let Some(t) = &ctx.trace {
+        t.substitute(format!(
+            "{} {} {}",
+            show(&lv.value),
+            op.symbol(),
+            show(&rv.value)
+        ));
+    }
     // `x == null` asks whether x is missing: decided, unless x cannot be evaluated at all.
     let is_null_lit = |e: &CExpr| matches!(e.kind, CKind::Lit(Value::Null(_)));
     if matches!(op, Eq | Ne) && (is_null_lit(l) || is_null_lit(r)) {
@@ -434,6 +469,8 @@ pub fn show(v: &Value) -> String {
         Value::Date(d) => d.to_string(),
         Value::Null(_) => "missing".into(),
         Value::Unknown(_) => "unknown".into(),
+        Value::Regex(r) => format!("/{r}/"),
+        Value::List(items) => format!("a list of {}", items.len()),
         other => match num(other) {
             Some(n) => number::show(n),
             None => "a value".into(),

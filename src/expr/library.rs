@@ -75,6 +75,8 @@ impl Function {
 pub struct Ctx<'r> {
     pub report: &'r Report,
     pub text: Arc<str>,
+    /// Records every sub-expression's value when set (`check --trace`).
+    pub trace: Option<super::trace::Tracer>,
 }
 
 impl<'r> Ctx<'r> {
@@ -101,7 +103,19 @@ impl<'r> Ctx<'r> {
                 .expect("whole characters replaced by spaces")
                 .into()
         };
-        Ctx { report, text }
+        Ctx {
+            report,
+            text,
+            trace: None,
+        }
+    }
+
+    /// The context of a report that records a trace of what it evaluates.
+    pub fn tracing(report: &'r Report) -> Self {
+        Ctx {
+            trace: Some(super::trace::Tracer::default()),
+            ..Ctx::new(report)
+        }
     }
 }
 

@@ -13,5 +13,6 @@ pub mod operators;
 pub mod parse;
 pub mod pretty;
 pub mod suggest;
+pub mod trace;
 pub mod types;
 pub mod value;

@@ -156,6 +156,7 @@ pub(crate) mod fixture {
             help: None,
             basis: None,
             link: None,
+            trace: None,
         }
     }
 

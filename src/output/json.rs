@@ -54,6 +54,9 @@ pub(crate) struct FindingOut<'a> {
     help: Option<&'a str>,
     basis: Option<&'a str>,
     link: Option<&'a str>,
+    /// With `--trace RULE`, on that rule's findings: how it decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a [crate::check::finding::TraceLine]>,
 }
 
 impl<'a> From<&'a Finding> for FindingOut<'a> {
@@ -72,6 +75,7 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
             help: f.help.as_deref(),
             basis: f.basis.as_deref(),
             link: f.link.as_deref(),
+            trace: f.trace.as_deref(),
         }
     }
 }

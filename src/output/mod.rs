@@ -11,6 +11,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod rules;
 pub mod sarif;
+pub mod trace;
 
 use std::io::Write;
 
