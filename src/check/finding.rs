@@ -14,6 +14,9 @@ pub enum Status {
     Unknown,
     /// The rule's `when` was false.
     NotApplicable,
+    /// A failure the configuration's `waivers` accept until a date (`reason` says whose and
+    /// why): listed and counted, never failing the run.
+    Waived,
 }
 
 /// One rule's verdict on one report (or on one item of a `for` rule).
@@ -81,6 +84,10 @@ pub struct Summary {
     pub passes: usize,
     /// Inputs that could not be read.
     pub unreadable: usize,
+    /// Failures accepted by a waiver (not counted as errors, warnings or infos).
+    pub waived: usize,
+    /// Failures left out because the baseline (`--baseline FILE`) records them.
+    pub baselined: usize,
     pub elapsed_ms: u128,
 }
 
@@ -89,14 +96,21 @@ impl Summary {
     pub fn counts(&self) -> String {
         let n =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        format!(
+        let mut out = format!(
             "{}: {}, {}, {}, {}",
             n(self.reports, "report", "reports"),
             n(self.errors, "error", "errors"),
             n(self.warnings, "warning", "warnings"),
             n(self.infos, "info", "infos"),
             n(self.unknowns, "unknown", "unknowns"),
-        )
+        );
+        if self.waived > 0 {
+            out.push_str(&format!(", {} waived", self.waived));
+        }
+        if self.baselined > 0 {
+            out.push_str(&format!(", {} baselined", self.baselined));
+        }
+        out
     }
 
     pub fn add(&mut self, r: &ReportResult) {
@@ -109,6 +123,7 @@ impl Summary {
                 (Status::Unknown, _) => self.unknowns += 1,
                 (Status::Pass, _) => self.passes += 1,
                 (Status::NotApplicable, _) => {}
+                (Status::Waived, _) => self.waived += 1,
             }
         }
     }

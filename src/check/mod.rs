@@ -5,6 +5,7 @@
 //! that cannot be decided gives the outcome **unknown** with its reason — never a pass.
 //! Hands on: [`Verdict`]s, which renderers turn into findings.
 
+pub mod baseline;
 pub mod finding;
 pub mod trace;
 
@@ -409,13 +410,16 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
 }
 
 /// The status of a rule on a report, all its findings taken together: fail if any failed, else
-/// unknown if any was unknown, else pass (or not applicable).
+/// unknown if any was unknown, else waived if a failure was waived, else pass (or not
+/// applicable).
 pub fn overall(findings: &[Finding]) -> Status {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
     if any(Status::Fail) {
         Status::Fail
     } else if any(Status::Unknown) {
         Status::Unknown
+    } else if any(Status::Waived) {
+        Status::Waived
     } else if any(Status::Pass) {
         Status::Pass
     } else {

@@ -163,6 +163,8 @@ pub(super) fn audit(
         config: args.config.clone(),
         isolated: args.isolated,
         trace: None,
+        baseline: None,
+        record_baseline: false,
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {

@@ -29,6 +29,14 @@ pub(super) struct CheckArgs {
     /// with its value and the report text it came from (and a `trace` field in JSON).
     #[arg(long, value_name = "RULE")]
     trace: Option<String>,
+    /// Fail only on failures this baseline (written with `--write-baseline`) does not record;
+    /// say how many it does.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the run's failures in FILE (by rule, report and a fingerprint of the evidence
+    /// that survives moved lines), for `--baseline`; the run then does not fail on them.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
     #[arg(long, conflicts_with = "config")]
     isolated: bool,
@@ -82,6 +90,8 @@ pub(super) fn check(
         config: args.config.clone(),
         isolated: args.isolated,
         trace: args.trace.as_deref(),
+        baseline: args.baseline.as_deref(),
+        record_baseline: args.write_baseline.is_some(),
         encoding: args.encoding.as_deref(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
@@ -137,6 +147,25 @@ pub(super) fn check(
         Ok(())
     })?;
     summary.unreadable = errors.len();
+    summary.baselined = setup.baselined();
+    if let Some(path) = &args.write_baseline {
+        match setup.write_baseline(path) {
+            Ok(n) => writeln!(err, "wrote {n} failures to the baseline {}", path.display())?,
+            Err(e) => {
+                writeln!(
+                    err,
+                    "reportlint: cannot write baseline {}: {e}",
+                    path.display()
+                )?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+        // The baseline accepts what it records.
+        failing = false;
+    }
+    for w in setup.unused_waivers() {
+        diag.emit(err, &w)?;
+    }
     summary.elapsed_ms = started.elapsed().as_millis();
     match args.format {
         CheckFormat::Human => {

@@ -2,7 +2,9 @@
 //! parallel, chunked evaluation that parses and checks each report and drops its text after.
 
 use super::forced_encoding;
+use crate::check::baseline::Baseline;
 use crate::check::finding::ReportResult;
+use crate::check::finding::Status;
 use crate::config::Config;
 use crate::input::{self, InputError};
 use crate::output;
@@ -10,7 +12,8 @@ use crate::report::Report;
 use crate::rulebook::{Indicator, Rule};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Reports evaluated in parallel before their results are handed on, in input order.
 pub(super) const CHUNK: usize = 256;
@@ -24,6 +27,10 @@ pub(super) struct Options<'a> {
     pub isolated: bool,
     /// The rule whose findings carry a trace (`--trace RULE`).
     pub trace: Option<&'a str>,
+    /// Failures to leave out (`--baseline FILE`).
+    pub baseline: Option<&'a std::path::Path>,
+    /// Record the failures for `--write-baseline FILE`.
+    pub record_baseline: bool,
     pub encoding: Option<&'a str>,
 }
 
@@ -39,6 +46,13 @@ pub(super) struct Setup {
     pub forced: Option<&'static encoding_rs::Encoding>,
     /// The rule to trace.
     pub trace: Option<String>,
+    /// The failures to leave out, and how many were.
+    pub baseline: Option<Baseline>,
+    baselined: AtomicUsize,
+    /// The failures recorded for a new baseline, when one is to be written.
+    recorded: Option<Mutex<Vec<String>>>,
+    /// Which waivers of the configuration matched a failure.
+    waiver_used: Vec<AtomicBool>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -75,6 +89,28 @@ pub(super) fn setup(
         )?;
         return Ok(None);
     }
+    // A waiver past its date fails the run before anything is checked.
+    let expired = config.expired_waivers(crate::config::today());
+    if !expired.is_empty() {
+        for e in &expired {
+            diag.emit(err, e)?;
+        }
+        return Ok(None);
+    }
+    let baseline = match opts.baseline {
+        None => None,
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                writeln!(
+                    err,
+                    "reportlint: cannot use baseline {}: {e}",
+                    path.display()
+                )?;
+                return Ok(None);
+            }
+        },
+    };
     let mut collected = input::collect(opts.paths);
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
@@ -82,7 +118,6 @@ pub(super) fn setup(
         .files
         .retain(|(path, _)| opts.paths.contains(path) || config.includes(path));
     Ok(Some(Setup {
-        config,
         rules: book.rules,
         indicators: book.indicators,
         arrangements: book.arrangements,
@@ -90,6 +125,13 @@ pub(super) fn setup(
         errors: collected.errors,
         forced,
         trace: opts.trace.map(str::to_string),
+        baseline,
+        baselined: AtomicUsize::new(0),
+        recorded: opts.record_baseline.then(|| Mutex::new(Vec::new())),
+        waiver_used: (0..config.waivers.len())
+            .map(|_| AtomicBool::new(false))
+            .collect(),
+        config,
     }))
 }
 
@@ -101,14 +143,55 @@ impl Setup {
     ) -> Result<(Report, ReportResult), InputError> {
         let source = input::load(path, *format, self.forced)?;
         let report = crate::report::parse(source.text, &source.heading_hints);
-        let result = crate::check::check_report_traced(
+        let mut result = crate::check::check_report_traced(
             &path.display().to_string(),
             &report,
             &self.rules,
             |r| self.config.setting(path, &r.id, r.default_severity()),
             self.trace.as_deref(),
         );
+        // Waived failures are kept, as waived; baselined ones are left out and counted.
+        for f in &mut result.findings {
+            if f.status == Status::Fail
+                && let Some(i) = self.config.waiver_for(path, &f.rule)
+            {
+                f.status = Status::Waived;
+                f.reason = Some(self.config.waivers[i].note());
+                self.waiver_used[i].store(true, Ordering::Relaxed);
+            }
+        }
+        if let Some(b) = &self.baseline {
+            self.baselined
+                .fetch_add(b.filter(&mut result), Ordering::Relaxed);
+        }
+        if let Some(r) = &self.recorded {
+            let entries = crate::check::baseline::record(&result);
+            r.lock().expect("no panic while holding it").extend(entries);
+        }
         Ok((report, result))
+    }
+
+    /// How many failures the baseline left out so far.
+    pub fn baselined(&self) -> usize {
+        self.baselined.load(Ordering::Relaxed)
+    }
+
+    /// Writes the failures recorded in this run as a baseline; returns how many.
+    pub fn write_baseline(&self, path: &std::path::Path) -> std::io::Result<usize> {
+        let recorded = self
+            .recorded
+            .as_ref()
+            .map(|r| std::mem::take(&mut *r.lock().expect("no panic while holding it")))
+            .unwrap_or_default();
+        crate::check::baseline::write(path, recorded)
+    }
+
+    /// A warning for each waiver of the configuration that matched no failure in this run.
+    pub fn unused_waivers(&self) -> Vec<crate::rulebook::RulebookError> {
+        (0..self.waiver_used.len())
+            .filter(|&i| !self.waiver_used[i].load(Ordering::Relaxed))
+            .filter_map(|i| self.config.unused_waiver(i))
+            .collect()
     }
 
     /// Runs `work` on every file, in parallel within chunks of [`CHUNK`], and hands the results

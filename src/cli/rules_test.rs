@@ -47,6 +47,7 @@ fn status_name(s: Status) -> &'static str {
         Status::Fail => "fail",
         Status::Unknown => "unknown",
         Status::NotApplicable => "not_applicable",
+        Status::Waived => "waived",
     }
 }
 

@@ -12,7 +12,14 @@ use globset::{GlobBuilder, GlobSetBuilder};
 
 /// The keys of the configuration file (the shape table says what each holds; a test keeps the
 /// two in step).
-pub(super) const TOP_KEYS: &[&str] = &["rulebooks", "include", "exclude", "rules", "overrides"];
+pub(super) const TOP_KEYS: &[&str] = &[
+    "rulebooks",
+    "include",
+    "exclude",
+    "rules",
+    "overrides",
+    "waivers",
+];
 
 /// The keys of an `overrides` entry.
 pub(super) const OVERRIDE_KEYS: &[&str] = &["paths", "rules"];
@@ -28,7 +35,7 @@ pub(super) struct Loader<'a> {
 }
 
 impl<'a> Loader<'a> {
-    fn push(
+    pub(super) fn push(
         &mut self,
         code: &'static str,
         message: String,
@@ -40,17 +47,21 @@ impl<'a> Loader<'a> {
         self.errors.push(err.with_help_opt(help));
     }
 
-    fn range(&self, node: &Node) -> Range<usize> {
+    pub(super) fn range(&self, node: &Node) -> Range<usize> {
         node_range(self.file, node)
     }
 
-    fn scalar_text(&self, node: &Node) -> Option<String> {
+    pub(super) fn scalar_text(&self, node: &Node) -> Option<String> {
         node_text(self.file, node)
     }
 
     /// The entries of a mapping with plain keys, in order; keys that are not names and
     /// repeated keys are reported and left out.
-    fn entries<'n>(&mut self, node: &'n Node, owner: &str) -> Vec<(String, &'n Node, &'n Node)> {
+    pub(super) fn entries<'n>(
+        &mut self,
+        node: &'n Node,
+        owner: &str,
+    ) -> Vec<(String, &'n Node, &'n Node)> {
         let Kind::Map(map) = &node.value else {
             return Vec::new();
         };
@@ -82,7 +93,7 @@ impl<'a> Loader<'a> {
         out
     }
 
-    fn unknown_key(&mut self, name: &str, key: &Node, allowed: &[&str], owner: &str) {
+    pub(super) fn unknown_key(&mut self, name: &str, key: &Node, allowed: &[&str], owner: &str) {
         let help = match alias(name, allowed).or_else(|| suggest(name, allowed.iter().copied())) {
             Some(s) => format!("did you mean `{s}`?"),
             None if looks_like_rule_id(name) => {
@@ -99,7 +110,13 @@ impl<'a> Loader<'a> {
         );
     }
 
-    fn wrong_type(&mut self, key: &str, expected: &str, value: &Node, help: Option<String>) {
+    pub(super) fn wrong_type(
+        &mut self,
+        key: &str,
+        expected: &str,
+        value: &Node,
+        help: Option<String>,
+    ) {
         self.push(
             codes::WRONG_TYPE,
             format!("`{key}` must be {expected}, not {}", found(value)),
@@ -153,6 +170,7 @@ impl<'a> Loader<'a> {
                 }
                 "rules" => config.rules = self.rules("rules", value),
                 "overrides" => config.overrides = self.overrides(value),
+                "waivers" => config.waivers = self.waivers(value),
                 _ => self.unknown_key(&name, key, TOP_KEYS, "the configuration"),
             }
         }

@@ -66,6 +66,10 @@ pub mod codes {
     pub const MISSING_RULEBOOK: &str = "config::missing_rulebook";
     /// A rule id that none of the loaded rulebooks defines (see [`super::unknown_rule_error`]).
     pub const UNKNOWN_RULE: &str = "config::unknown_rule";
+    /// A waiver past its `until` date.
+    pub const EXPIRED_WAIVER: &str = "config::expired_waiver";
+    /// A waiver that matched no failure in a run (a warning).
+    pub const UNUSED_WAIVER: &str = "config::unused_waiver";
 }
 
 /// A rulebook to check against.
@@ -171,6 +175,8 @@ pub struct Config {
     exclude_set: GlobSet,
     rules: Vec<RuleEntry>,
     overrides: Vec<Override>,
+    /// Known exceptions (`waivers:`), in file order.
+    pub waivers: Vec<Waiver>,
 }
 
 impl Default for Config {
@@ -187,6 +193,7 @@ impl Default for Config {
             exclude_set: GlobSet::empty(),
             rules: Vec::new(),
             overrides: Vec::new(),
+            waivers: Vec::new(),
         }
     }
 }
@@ -340,6 +347,11 @@ impl Config {
             .iter()
             .chain(self.overrides.iter().flat_map(|o| o.rules.iter()))
             .map(|e| (e.id.clone(), e.span.clone()))
+            .chain(
+                self.waivers
+                    .iter()
+                    .map(|w| (w.rule.clone(), w.span.clone())),
+            )
             .collect();
         named.sort_by_key(|(_, span)| span.start);
         named
@@ -468,5 +480,8 @@ pub(super) fn normalize(path: &Path) -> PathBuf {
 mod loader;
 #[cfg(test)]
 mod tests;
+mod waiver;
+
+pub use waiver::{Waiver, today};
 
 use loader::{Loader, config_error};

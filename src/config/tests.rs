@@ -790,3 +790,41 @@ fn glob_patterns_are_anchored_at_the_config_directory() {
     );
     assert_eq!(normalize(Path::new("../a/../../b")), Path::new("../../b"));
 }
+
+#[test]
+fn a_waiver_without_until_is_incomplete() {
+    let (file, errors) = errors_of("invalid/incomplete-waiver.yaml");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert_eq!(e.code(), codes::MISSING_KEY);
+    assert_eq!(e.message(), "waiver #1 lacks `until`");
+    assert!(
+        file.text[e.span()].starts_with("rule: FZ010"),
+        "{:?}",
+        &file.text[e.span()]
+    );
+}
+
+#[test]
+fn waivers_match_their_rule_and_glob() {
+    let c = inline(
+        "waivers:\n  - {rule: FZ010, path: \"archive/**\", reason: r, until: 2099-12-31, by: b}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        c.waiver_for(Path::new("archive/2019/a.txt"), "FZ010"),
+        Some(0)
+    );
+    assert_eq!(c.waiver_for(Path::new("archive/2019/a.txt"), "FZ009"), None);
+    assert_eq!(c.waiver_for(Path::new("current/a.txt"), "FZ010"), None);
+    assert!(
+        c.expired_waivers(crate::report::Date::new(2099, 12, 31).unwrap())
+            .is_empty()
+    );
+    let expired = c.expired_waivers(crate::report::Date::new(2100, 1, 1).unwrap());
+    assert_eq!(expired.len(), 1);
+    assert_eq!(
+        expired[0].message(),
+        "the waiver of FZ010 on `archive/**` expired on 2099-12-31"
+    );
+}

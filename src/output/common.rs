@@ -12,6 +12,7 @@ pub(crate) fn status_name(s: Status) -> &'static str {
         Status::Fail => "fail",
         Status::Unknown => "unknown",
         Status::NotApplicable => "not_applicable",
+        Status::Waived => "waived",
     }
 }
 

@@ -121,6 +121,24 @@ pub fn report(
             f.reason.as_deref().unwrap_or("unknown")
         )?;
     }
+    for f in result
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Waived)
+    {
+        let at = f
+            .span
+            .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
+        writeln!(
+            w,
+            "waived: {}{at}: {} {}: {} ({})",
+            result.path,
+            f.rule,
+            f.name,
+            f.message,
+            f.reason.as_deref().unwrap_or("waived")
+        )?;
+    }
     Ok(())
 }
 

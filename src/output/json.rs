@@ -90,7 +90,16 @@ pub(crate) struct SummaryOut {
     unknowns: usize,
     passes: usize,
     unreadable: usize,
+    /// Only when there are any (waivers, `--baseline`).
+    #[serde(skip_serializing_if = "is_zero")]
+    waived: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    baselined: usize,
     elapsed_ms: u128,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl From<&Summary> for SummaryOut {
@@ -103,6 +112,8 @@ impl From<&Summary> for SummaryOut {
             unknowns: s.unknowns,
             passes: s.passes,
             unreadable: s.unreadable,
+            waived: s.waived,
+            baselined: s.baselined,
             elapsed_ms: s.elapsed_ms,
         }
     }

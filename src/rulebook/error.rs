@@ -100,6 +100,8 @@ pub struct RulebookError {
     help: Option<String>,
     /// Diagnostics shown with this one (the first definition of a rule defined twice).
     related: Vec<RulebookError>,
+    /// A warning rather than an error (a waiver that matched nothing).
+    warning: bool,
 }
 
 impl RulebookError {
@@ -125,6 +127,7 @@ impl RulebookError {
             label: label.into(),
             help: None,
             related: Vec::new(),
+            warning: false,
         }
     }
 
@@ -140,6 +143,7 @@ impl RulebookError {
             label: String::new(),
             help: None,
             related: Vec::new(),
+            warning: false,
         }
     }
 
@@ -156,6 +160,13 @@ impl RulebookError {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Makes it a warning.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
         self
     }
 
@@ -216,6 +227,14 @@ impl Diagnostic for RulebookError {
     /// None for an error without a label (see [`RulebookError::io`]): nothing to show.
     fn source_code(&self) -> Option<&dyn SourceCode> {
         (!self.label.is_empty()).then_some(&self.src as &dyn SourceCode)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.warning {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        })
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {

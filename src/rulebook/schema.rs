@@ -38,7 +38,7 @@ pub fn schema(kind: SchemaKind) -> Value {
             "reportlint configuration (reportlint.yaml)",
             "Which rulebooks reportlint checks against, which files it reads, rule severities, \
              per-path overrides and waivers. See README.md.",
-            &[("override", Level::Override)],
+            &[("override", Level::Override), ("waiver", Level::Waiver)],
         ),
     };
     let mut top = object(root);
@@ -146,6 +146,12 @@ fn shape(shape: Shape) -> Value {
             "additionalProperties": {"enum": SETTINGS},
         }),
         Shape::Overrides => json!({"type": "array", "items": reference("override")}),
+        Shape::Waivers => json!({"type": "array", "items": reference("waiver")}),
+        Shape::Date => json!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }),
     }
 }
 

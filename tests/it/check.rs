@@ -30,6 +30,7 @@ fn verdicts(name: &str, text: &str) -> String {
                 Status::Fail => 'F',
                 Status::Unknown => 'U',
                 Status::NotApplicable => 'N',
+                Status::Waived => 'W',
             }
         })
         .collect()

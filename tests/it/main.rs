@@ -15,6 +15,7 @@ mod schema;
 mod seeds;
 mod snapshots;
 mod support;
+mod waivers;
 
 use std::path::{Path, PathBuf};
 

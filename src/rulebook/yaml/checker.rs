@@ -331,11 +331,13 @@ impl<'a> Checker<'a> {
 
     fn value(&mut self, field: &Field, key: &Node, value: &Node, owner: &str) {
         match field.shape {
-            Shape::Text | Shape::OneOf(_) | Shape::Pattern(_) => self.text_value(field, key, value),
+            Shape::Text | Shape::OneOf(_) | Shape::Pattern(_) | Shape::Date => {
+                self.text_value(field, key, value)
+            }
             Shape::TextList => self.text_list(field.key, value),
             Shape::ExampleList => self.example_list(field.key, value, owner),
             // Configuration shapes: `config::Loader` reads those files.
-            Shape::Settings | Shape::Overrides => {}
+            Shape::Settings | Shape::Overrides | Shape::Waivers => {}
             Shape::Let => match &value.value {
                 Kind::Null => {}
                 Kind::Map(_) => {

@@ -11,6 +11,8 @@ pub(crate) enum Shape {
     Text,
     /// A string from a fixed set (`error`, `warning`, `info`).
     OneOf(&'static [&'static str]),
+    /// A date, `2025-12-31`.
+    Date,
     /// A string matching a pattern (a rule id, a kebab-case name); checked with its own message.
     Pattern(&'static str),
     /// A list of strings.
@@ -32,6 +34,8 @@ pub(crate) enum Shape {
     Settings,
     /// A configuration's `overrides`: a list of `{paths, rules}` mappings.
     Overrides,
+    /// A configuration's `waivers`: a list of waiver mappings.
+    Waivers,
 }
 
 #[derive(Debug)]
@@ -275,12 +279,38 @@ pub(crate) const CONFIG_FIELDS: &[Field] = &[
         Shape::Overrides,
         "Severities for some paths; later entries win.",
     ),
+    opt(
+        "waivers",
+        Shape::Waivers,
+        "Known exceptions: a rule's failures on some paths are reported as waived, not failing, until a date.",
+    ),
 ];
 
 /// The keys of an `overrides` entry.
 pub(crate) const OVERRIDE_FIELDS: &[Field] = &[
     req("paths", Shape::TextList, "Globs of the files it is for."),
     opt("rules", Shape::Settings, "Severity per rule id."),
+];
+
+/// The keys of a `waivers` entry.
+pub(crate) const WAIVER_FIELDS: &[Field] = &[
+    req(
+        "rule",
+        Shape::Pattern(RULE_ID),
+        "The id of the rule whose failures it accepts.",
+    ),
+    req(
+        "path",
+        Shape::Text,
+        "A glob of the report files it is for, relative to this file.",
+    ),
+    req("reason", Shape::Text, "Why the failure is accepted."),
+    req(
+        "until",
+        Shape::Date,
+        "The last day it holds (`2025-12-31`); after it, every run fails until the waiver is renewed or removed.",
+    ),
+    req("by", Shape::Text, "Who accepted it."),
 ];
 
 /// Which mapping is being checked, for messages.
@@ -295,6 +325,7 @@ pub(crate) enum Level {
     IndicatorExample,
     Config,
     Override,
+    Waiver,
 }
 
 impl Level {
@@ -309,6 +340,7 @@ impl Level {
             Level::IndicatorExample => Some(INDICATOR_EXAMPLE_FIELDS),
             Level::Config => Some(CONFIG_FIELDS),
             Level::Override => Some(OVERRIDE_FIELDS),
+            Level::Waiver => Some(WAIVER_FIELDS),
         }
     }
 
@@ -323,6 +355,7 @@ impl Level {
             Level::IndicatorExample => "indicator example",
             Level::Config => "configuration",
             Level::Override => "override",
+            Level::Waiver => "waiver",
         }
     }
 }
