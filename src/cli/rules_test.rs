@@ -133,12 +133,15 @@ pub(super) fn examples(
                     format!("expected {wanted}"),
                 )
             };
-            let help = match relevant.as_slice() {
-                [] if status == Status::Pass => {
-                    "the rule passed: its condition held on this snippet (`reportlint check --trace ID` shows why)".to_string()
+            let help = match (status, relevant.as_slice()) {
+                (Status::Pass, _) => format!(
+                    "the rule passed: its condition held on this snippet (`reportlint check --trace {}` on it shows why)",
+                    rule.id
+                ),
+                (Status::NotApplicable, _) | (_, []) => {
+                    "the rule did not apply to this snippet: its `when` was false".to_string()
                 }
-                [] => "the rule did not apply to this snippet: its `when` was false".to_string(),
-                found => format!(
+                (_, found) => format!(
                     "the rule said: {}",
                     found
                         .iter()

@@ -12,6 +12,7 @@ pub mod number;
 pub mod operators;
 pub mod parse;
 pub mod pretty;
+pub mod regex;
 pub mod suggest;
 pub mod trace;
 pub mod types;

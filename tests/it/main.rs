@@ -6,6 +6,7 @@ mod check;
 mod formats;
 mod inheritance;
 mod language;
+mod new_user;
 mod pdf;
 mod properties;
 mod real;
