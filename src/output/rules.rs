@@ -57,6 +57,11 @@ fn one_line(text: &str, max: usize) -> String {
     }
 }
 
+/// `error`, `warning`, `info`, or `off` for a rule switched off.
+fn severity_name(r: &Rule) -> &'static str {
+    r.default_severity().map_or("off", |s| s.name())
+}
+
 fn block(w: &mut dyn Write, key: &str, text: &str) -> std::io::Result<()> {
     let text = text.trim_end();
     if text.contains('\n') {
@@ -72,7 +77,7 @@ fn block(w: &mut dyn Write, key: &str, text: &str) -> std::io::Result<()> {
 
 /// `reportlint explain ID`: everything about one rule.
 pub fn explain(w: &mut dyn Write, rule: &Rule, book: &Rulebook) -> std::io::Result<()> {
-    writeln!(w, "{} {} ({})", rule.id, rule.name, rule.severity.name())?;
+    writeln!(w, "{} {} ({})", rule.id, rule.name, severity_name(rule))?;
     writeln!(w, "{}", rule.title)?;
     writeln!(w)?;
     writeln!(w, "rulebook: {} ({})", book.id, rule.source.name)?;
@@ -140,7 +145,7 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
             r.id,
             r.id.to_lowercase(),
             r.name,
-            r.severity.name(),
+            severity_name(r),
             r.title
         )?;
     }
@@ -148,7 +153,7 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
         writeln!(w)?;
         writeln!(w, "## {}", r.id)?;
         writeln!(w)?;
-        writeln!(w, "`{}` · {} · {}", r.name, r.severity.name(), r.title)?;
+        writeln!(w, "`{}` · {} · {}", r.name, severity_name(r), r.title)?;
         writeln!(w)?;
         if let Some(y) = &r.why {
             writeln!(w, "**Why.** {}", y.trim())?;
