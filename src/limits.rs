@@ -29,6 +29,16 @@ pub enum ReadError {
         limit: u64,
     },
     Io(std::io::Error),
+    /// Not UTF-8 (rulebooks and configurations must be): where, and what it looks like.
+    NotUtf8 {
+        /// Byte offset of the first byte that is not UTF-8.
+        at: usize,
+        /// Its 1-based line.
+        line: usize,
+        byte: u8,
+        /// The encoding the file seems to be in (`GBK/GB18030`, `UTF-16`, `Big5`).
+        looks_like: Option<&'static str>,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -39,6 +49,29 @@ impl std::fmt::Display for ReadError {
                 write!(f, "the file is {size} bytes; the limit is {limit} bytes")
             }
             ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotUtf8 {
+                at,
+                line,
+                byte,
+                looks_like,
+            } => {
+                write!(
+                    f,
+                    "not UTF-8: byte {at} (line {line}) is 0x{byte:02X}, which UTF-8 does not allow there"
+                )?;
+                match looks_like {
+                    Some(enc) => write!(
+                        f,
+                        "; the file looks like {enc}: save it as UTF-8 (in the editor, or with `iconv -f {} -t UTF-8`)",
+                        match *enc {
+                            "GBK/GB18030" => "GB18030",
+                            "UTF-16" => "UTF-16",
+                            other => other,
+                        }
+                    ),
+                    None => write!(f, "; save the file as UTF-8"),
+                }
+            }
         }
     }
 }
@@ -104,17 +137,36 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// [`read_regular`] for text files that must be UTF-8 (rulebooks, configurations).
+/// [`read_regular`] for text files that must be UTF-8 (rulebooks, configurations), with or
+/// without a byte order mark. Anything else is refused with the first offending byte, its line
+/// and the encoding the file seems to be in.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let bytes = read_regular(path, limit)?;
     String::from_utf8(bytes).map_err(|e| {
-        ReadError::Io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "not UTF-8 (invalid byte at {})",
-                e.utf8_error().valid_up_to()
-            ),
-        ))
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let looks_like = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            Some("UTF-16")
+        } else if encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .is_some()
+        {
+            Some("GBK/GB18030")
+        } else if encoding_rs::BIG5
+            .decode_without_bom_handling_and_without_replacement(&bytes)
+            .is_some()
+        {
+            Some("Big5")
+        } else {
+            None
+        };
+        ReadError::NotUtf8 {
+            at,
+            line,
+            byte: bytes[at],
+            looks_like,
+        }
     })
 }
 
@@ -127,6 +179,26 @@ mod tests {
     fn devices_are_refused_before_reading() {
         let e = read_regular(Path::new("/dev/zero"), 10).unwrap_err();
         assert_eq!(e.to_string(), "a character device, not a regular file");
+    }
+
+    /// A rulebook saved in GBK: the byte, its line and the fix, not "stream did not contain
+    /// valid UTF-8".
+    #[test]
+    fn gbk_is_named_with_the_byte_and_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("gbk.yaml");
+        let (gbk, _, _) = encoding_rs::GBK.encode("rulebook: x\ntitle: 法治政府\n");
+        std::fs::write(&p, &gbk).unwrap();
+        let e = read_text(&p, 1000).unwrap_err().to_string();
+        assert!(
+            e.starts_with("not UTF-8: byte 19 (line 2) is 0xB7")
+                && e.contains("looks like GBK/GB18030")
+                && e.contains("iconv -f GB18030 -t UTF-8"),
+            "{e}"
+        );
+        let p = dir.path().join("bom.yaml");
+        std::fs::write(&p, "\u{FEFF}rulebook: x\n").unwrap();
+        assert!(read_text(&p, 1000).is_ok());
     }
 
     #[test]

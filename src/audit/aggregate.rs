@@ -49,7 +49,8 @@ pub fn per_rule(rules: usize, rows: &[AuditRow]) -> Vec<RuleStats> {
                     }
                 }
                 Some(Status::Unknown) => s.unknown += 1,
-                Some(Status::NotApplicable) => s.not_applicable += 1,
+                // Audits apply no waivers; a waived failure would not count against a report.
+                Some(Status::NotApplicable | Status::Waived) => s.not_applicable += 1,
             }
         }
     }

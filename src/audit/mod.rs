@@ -138,7 +138,7 @@ impl AuditRow {
                 (Some(Status::Fail), Severity::Info) => c.infos += 1,
                 (Some(Status::Unknown), _) => c.unknowns += 1,
                 (Some(Status::Pass), _) => c.passes += 1,
-                (Some(Status::NotApplicable), _) => c.not_applicable += 1,
+                (Some(Status::NotApplicable | Status::Waived), _) => c.not_applicable += 1,
             }
         }
         c

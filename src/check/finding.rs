@@ -14,6 +14,9 @@ pub enum Status {
     Unknown,
     /// The rule's `when` was false.
     NotApplicable,
+    /// A failure the configuration's `waivers` accept until a date (`reason` says whose and
+    /// why): listed and counted, never failing the run.
+    Waived,
 }
 
 /// One rule's verdict on one report (or on one item of a `for` rule).
@@ -39,6 +42,26 @@ pub struct Finding {
     pub help: Option<String>,
     pub basis: Option<String>,
     pub link: Option<String>,
+    /// How the rule decided (`check --trace RULE`): each sub-expression with its value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceLine>>,
+}
+
+/// One line of a rule's trace: a sub-expression, its value and the report text it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceLine {
+    /// Nesting: 0 for a whole condition (or a `for` item's header).
+    pub depth: usize,
+    /// The expression as written: `m.value >= 100%`.
+    pub expr: String,
+    /// For an operator, its operands' values in their place: `85 % >= 100 %`.
+    pub substituted: Option<String>,
+    /// The value: `85 %`, `true`, `"%"`, `missing (no figure is labelled /出庭率/)`.
+    pub value: String,
+    /// The line of the report text the value came from.
+    pub line: Option<usize>,
+    /// That text (at most 40 characters).
+    pub text: Option<String>,
 }
 
 /// All findings on one report, in rule order.
@@ -65,6 +88,10 @@ pub struct Summary {
     pub passes: usize,
     /// Inputs that could not be read.
     pub unreadable: usize,
+    /// Failures accepted by a waiver (not counted as errors, warnings or infos).
+    pub waived: usize,
+    /// Failures left out because the baseline (`--baseline FILE`) records them.
+    pub baselined: usize,
     pub elapsed_ms: u128,
 }
 
@@ -73,14 +100,21 @@ impl Summary {
     pub fn counts(&self) -> String {
         let n =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        format!(
+        let mut out = format!(
             "{}: {}, {}, {}, {}",
             n(self.reports, "report", "reports"),
             n(self.errors, "error", "errors"),
             n(self.warnings, "warning", "warnings"),
             n(self.infos, "info", "infos"),
             n(self.unknowns, "unknown", "unknowns"),
-        )
+        );
+        if self.waived > 0 {
+            out.push_str(&format!(", {} waived", self.waived));
+        }
+        if self.baselined > 0 {
+            out.push_str(&format!(", {} baselined", self.baselined));
+        }
+        out
     }
 
     pub fn add(&mut self, r: &ReportResult) {
@@ -93,6 +127,7 @@ impl Summary {
                 (Status::Unknown, _) => self.unknowns += 1,
                 (Status::Pass, _) => self.passes += 1,
                 (Status::NotApplicable, _) => {}
+                (Status::Waived, _) => self.waived += 1,
             }
         }
     }
@@ -151,6 +186,7 @@ mod tests {
             help: None,
             basis: None,
             link: None,
+            trace: None,
         }
     }
 

@@ -5,7 +5,9 @@
 //! that cannot be decided gives the outcome **unknown** with its reason — never a pass.
 //! Hands on: [`Verdict`]s, which renderers turn into findings.
 
+pub mod baseline;
 pub mod finding;
+pub mod trace;
 
 use crate::expr::eval::eval;
 use crate::expr::library::Ctx;
@@ -37,6 +39,8 @@ pub struct Verdict {
     /// The report spans the decision rests on: the `for` item first, then what the condition
     /// touched.
     pub evidence: Vec<Span>,
+    /// How it was decided, when the context traces (`check --trace`).
+    pub trace: Vec<finding::TraceLine>,
 }
 
 /// Applies one rule to one report.
@@ -46,6 +50,7 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
         return vec![decide(rule, ctx, &mut env, Vec::new())];
     };
     let list = eval(&each.list.expr, ctx, &mut env);
+    let mut prelude = trace::take(ctx, 0);
     let items = match list.value {
         Value::List(items) => items,
         Value::Null(why) | Value::Unknown(why) => {
@@ -54,6 +59,7 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
                 message: None,
                 context: Vec::new(),
                 evidence: list.evidence,
+                trace: prelude,
             }];
         }
         _ => unreachable!("the compiler only lets lists through"),
@@ -62,7 +68,17 @@ pub fn evaluate(rule: &Rule, ctx: &Ctx) -> Vec<Verdict> {
         .iter()
         .map(|item| {
             env[each.slot] = item.clone();
-            decide(rule, ctx, &mut env, item.evidence.clone())
+            let mut v = decide(rule, ctx, &mut env, item.evidence.clone());
+            if ctx.trace.is_some() {
+                let mut t = std::mem::take(&mut prelude);
+                t.push(trace::item_header(&each.var, item, ctx.report));
+                t.extend(v.trace.drain(..).map(|mut l| {
+                    l.depth += 1;
+                    l
+                }));
+                v.trace = t;
+            }
+            v
         })
         .collect()
 }
@@ -79,6 +95,7 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
                     message: None,
                     context,
                     evidence,
+                    trace: trace::take(ctx, 0),
                 };
             }
             Value::Null(why) | Value::Unknown(why) => {
@@ -88,12 +105,15 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
                     outcome: Outcome::Unknown(why),
                     context,
                     evidence,
+                    trace: trace::take(ctx, 0),
                 };
             }
             _ => unreachable!("`when` is checked to be a bool"),
         }
     }
     let v = eval(&rule.assert.expr, ctx, env);
+    // The trace ends with the condition: the message's holes are not part of the decision.
+    let steps = trace::take(ctx, 0);
     crate::expr::value::merge_evidence(&mut evidence, &v.evidence);
     let outcome = match v.value {
         Value::Bool(true) => Outcome::Pass,
@@ -106,11 +126,13 @@ fn decide(rule: &Rule, ctx: &Ctx, env: &mut Vec<Val>, mut evidence: Vec<Span>) -
         Outcome::Unknown(why) => Some(unknown_message(rule, why)),
         _ => Some(render_message(rule, ctx, env)),
     };
+    let _ = trace::take(ctx, 0);
     Verdict {
         outcome,
         message,
         context,
         evidence,
+        trace: steps,
     }
 }
 
@@ -159,7 +181,8 @@ pub fn display(v: &Val, report: &Report) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Num(n) => format_value(*n),
-        Value::Percent(p) => format!("{}%", format_value(*p)),
+        Value::Percent(p) => format!("{}%", format_value(*p * 100.0)),
+        Value::Quantity(x, unit) => format!("{}{unit}", format_value(*x)),
         Value::Str(s) => s.to_string(),
         Value::Regex(r) => regex_name(r),
         Value::Date(d) => d.to_string(),
@@ -243,7 +266,7 @@ fn anchor(rule: &Rule) -> Anchor {
                 walk(obj, found);
             }
             CKind::List(items) | CKind::Call(_, items) => items.iter().for_each(|i| walk(i, found)),
-            CKind::Let(inner) => walk(inner, found),
+            CKind::Let(_, inner) => walk(inner, found),
             CKind::Unary(_, x) => walk(x, found),
             CKind::Binary(_, l, r) | CKind::Quant(_, _, l, r) => {
                 walk(l, found);
@@ -339,6 +362,11 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
             help: rule.help.clone(),
             basis: rule.basis.clone(),
             link: rule.link.clone(),
+            trace: ctx.trace.as_ref().map(|_| match v {
+                Some(v) => v.trace.clone(),
+                // One finding for all the items of a `for` rule: the trace of every item.
+                None => verdicts.iter().flat_map(|v| v.trace.clone()).collect(),
+            }),
         }
     };
     let status_of = |o: &Outcome| match o {
@@ -382,13 +410,16 @@ pub fn findings(rule: &Rule, severity: Severity, report: &Report, ctx: &Ctx) -> 
 }
 
 /// The status of a rule on a report, all its findings taken together: fail if any failed, else
-/// unknown if any was unknown, else pass (or not applicable).
+/// unknown if any was unknown, else waived if a failure was waived, else pass (or not
+/// applicable).
 pub fn overall(findings: &[Finding]) -> Status {
     let any = |s: Status| findings.iter().any(|f| f.status == s);
     if any(Status::Fail) {
         Status::Fail
     } else if any(Status::Unknown) {
         Status::Unknown
+    } else if any(Status::Waived) {
+        Status::Waived
     } else if any(Status::Pass) {
         Status::Pass
     } else {
@@ -404,11 +435,27 @@ pub fn check_report(
     rules: &[Rule],
     setting: impl Fn(&Rule) -> Option<Severity>,
 ) -> ReportResult {
+    check_report_traced(path, report, rules, setting, None)
+}
+
+/// [`check_report`], with the findings of rule `trace` (an id) carrying how it decided.
+pub fn check_report_traced(
+    path: &str,
+    report: &Report,
+    rules: &[Rule],
+    setting: impl Fn(&Rule) -> Option<Severity>,
+    trace: Option<&str>,
+) -> ReportResult {
     let ctx = Ctx::new(report);
     let mut out = Vec::new();
     for rule in rules {
         if let Some(severity) = setting(rule) {
-            out.extend(findings(rule, severity, report, &ctx));
+            if trace == Some(rule.id.as_str()) {
+                let traced = Ctx::tracing(report);
+                out.extend(findings(rule, severity, report, &traced));
+            } else {
+                out.extend(findings(rule, severity, report, &ctx));
+            }
         }
     }
     ReportResult {

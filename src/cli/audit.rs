@@ -42,13 +42,16 @@ pub(super) struct AuditArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Rulebook files to use instead of the configured ones (repeatable).
+    /// Rulebooks to use instead of the configured ones: files or `builtin:NAME` (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
     /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
     /// directory or the nearest parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
@@ -174,6 +177,10 @@ pub(super) fn audit(
         walk: args.walk.options(0),
         rulebooks: &args.rulebook,
         config: args.config.clone(),
+        isolated: args.isolated,
+        trace: None,
+        baseline: None,
+        record_baseline: false,
         encoding: args.encoding.as_deref(),
         stdin_filename: args.stdin_filename.clone(),
         threads: None,

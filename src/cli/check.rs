@@ -66,13 +66,28 @@ pub(super) struct CheckArgs {
     /// Language of the human output's fixed words: labels, headings, the summary.
     #[arg(long, value_enum, default_value_t = super::LangArg::Zh)]
     lang: super::LangArg,
-    /// Rulebook files to use instead of the configured ones (repeatable).
+    /// Rulebooks to use instead of the configured ones: files or `builtin:NAME` (repeatable).
     #[arg(long, value_name = "FILE")]
     rulebook: Vec<PathBuf>,
     /// The configuration file (default: reportlint.yaml or .reportlint.yaml in the current
     /// directory or the nearest parent).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Show how rule RULE (an id) decided on each report: every sub-expression of its condition
+    /// with its value and the report text it came from (and a `trace` field in JSON).
+    #[arg(long, value_name = "RULE")]
+    trace: Option<String>,
+    /// Fail only on failures this baseline (written with `--write-baseline`) does not record;
+    /// say how many it does.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the run's failures in FILE (by rule, report and a fingerprint of the evidence
+    /// that survives moved lines), for `--baseline`; the run then does not fail on them.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore any configuration file: the built-in rulebook (or `--rulebook`), default settings.
+    #[arg(long, conflicts_with = "config")]
+    isolated: bool,
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
@@ -177,6 +192,10 @@ pub(super) fn check(
         },
         rulebooks: &args.rulebook,
         config: args.config.clone(),
+        isolated: args.isolated,
+        trace: args.trace.as_deref(),
+        baseline: args.baseline.as_deref(),
+        record_baseline: args.write_baseline.is_some(),
         encoding: args.encoding.as_deref(),
         stdin_filename: args.stdin_filename.clone(),
         threads: args.threads.map(usize::from),
@@ -245,6 +264,7 @@ pub(super) fn check(
                 &report.original,
                 args.lang.into(),
             );
+            let _ = output::trace::human(&mut shown, &result);
         }
         Ok::<_, InputError>((result, shown))
     };
@@ -276,6 +296,25 @@ pub(super) fn check(
         Ok(())
     })?;
     summary.unreadable = errors.len();
+    summary.baselined = setup.baselined();
+    if let Some(path) = &args.write_baseline {
+        match setup.write_baseline(path) {
+            Ok(n) => writeln!(err, "wrote {n} failures to the baseline {}", path.display())?,
+            Err(e) => {
+                writeln!(
+                    err,
+                    "reportlint: cannot write baseline {}: {e}",
+                    path.display()
+                )?;
+                return Ok(EXIT_ERROR);
+            }
+        }
+        // The baseline accepts what it records.
+        failing = false;
+    }
+    for w in setup.unused_waivers() {
+        diag.emit(err, &w)?;
+    }
     summary.elapsed_ms = started.elapsed().as_millis();
     if args.statistics {
         let lang: crate::audit::Lang = args.lang.into();
@@ -419,7 +458,7 @@ fn show_settings(
     for r in &setup.rules {
         // The severity for a path no override names.
         let severity = c
-            .setting(std::path::Path::new(""), &r.id, r.severity)
+            .setting(std::path::Path::new(""), &r.id, r.default_severity())
             .map_or("off", Severity::name);
         writeln!(out, "  {}  {:width$}  {severity}", r.id, r.name)?;
     }

@@ -5,11 +5,14 @@
 //! the others, and returns exit status 2 at the end if anything could not be read.
 
 mod audit;
+mod books;
 mod check;
 mod doc;
 mod inspect;
 mod pipeline;
 mod rules;
+mod rules_init;
+mod rules_test;
 mod select;
 
 use crate::input;
@@ -77,13 +80,21 @@ enum Command {
     /// Works with rulebooks: validate, list rules, list the expression functions.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Explains a rule: title, severity, legal basis, help, condition and examples.
+    /// Explains a rule: title, severity, legal basis, help, condition (with the `let`s it uses)
+    /// and examples.
     Explain {
         /// The rule's id (`FZ005`) or name (`next-year-arrangements`).
         id: String,
-        /// The rulebook to look in (default: the built-in one).
+        /// The rulebooks to look in: files or `builtin:NAME` (default: the configured ones,
+        /// else the built-in one).
         #[arg(long, value_name = "FILE")]
-        rulebook: Option<PathBuf>,
+        rulebook: Vec<String>,
+        /// The configuration file (default: reportlint.yaml found from the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Ignore any configuration file.
+        #[arg(long, conflicts_with = "config")]
+        isolated: bool,
     },
     /// Prints a shell completion script: `reportlint completions bash > /etc/bash_completion.d/reportlint`.
     Completions {
@@ -162,33 +173,49 @@ where
         }
         Command::Audit(args) => audit::audit(args, out, err, &diag),
         Command::Inspect(args) => inspect::inspect(args, out, err, &diag),
-        Command::Rules(RulesCommand::Doc { file }) => {
-            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
-                Ok(Some(book)) => output::rules::markdown(out, &book).map(|_| EXIT_OK),
+        Command::Rules(RulesCommand::Doc { books }) => {
+            match books::configured(books.options(), err, &diag) {
+                Ok(Some((_, book))) => output::rules::markdown(out, &book).map(|_| EXIT_OK),
                 other => other.map(|_| EXIT_ERROR),
             }
         }
-        Command::Rules(RulesCommand::Test { file }) => {
-            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
-                Ok(Some(book)) => rules::rules_test(&book, out),
-                other => other.map(|_| EXIT_ERROR),
-            }
-        }
+        Command::Rules(RulesCommand::Test {
+            paths,
+            config,
+            isolated,
+        }) => rules::test(&paths, config, isolated, out, err, &diag),
+        Command::Rules(RulesCommand::Init { name }) => rules_init::init(&name, out, err),
         Command::Rules(RulesCommand::Validate { files }) => {
             rules::validate(&files, out, err, &diag)
         }
-        Command::Rules(RulesCommand::List { file }) => {
-            match load_rulebook(&named_or_builtin(file.as_deref()), err, &diag) {
-                Ok(Some(book)) => output::rules::list(out, &book).map(|_| EXIT_OK),
+        Command::Rules(RulesCommand::List { books }) => {
+            match books::configured(books.options(), err, &diag) {
+                Ok(Some((config, book))) => {
+                    output::rules::list(out, &book, |r| config_severity(&config, r))
+                        .map(|_| EXIT_OK)
+                }
                 other => other.map(|_| EXIT_ERROR),
             }
         }
-        Command::Rules(RulesCommand::Functions) => out
-            .write_all(crate::expr::library::functions_table().as_bytes())
+        Command::Rules(RulesCommand::Schema { of }) => out
+            .write_all(crate::rulebook::schema::schema_text(of.kind()).as_bytes())
             .map(|_| EXIT_OK),
-        Command::Explain { id, rulebook } => {
-            match load_rulebook(&named_or_builtin(rulebook.as_deref()), err, &diag) {
-                Ok(Some(book)) => rules::explain(&book, &id, out, err),
+        Command::Rules(RulesCommand::Functions) => out
+            .write_all(crate::expr::catalog::listing().as_bytes())
+            .map(|_| EXIT_OK),
+        Command::Explain {
+            id,
+            rulebook,
+            config,
+            isolated,
+        } => {
+            let opts = books::BookOptions {
+                named: &rulebook,
+                config,
+                isolated,
+            };
+            match books::configured(opts, err, &diag) {
+                Ok(Some((_, book))) => rules::explain(&book, &id, out, err),
                 other => other.map(|_| EXIT_ERROR),
             }
         }
@@ -234,12 +261,13 @@ fn load_rulebook(
     }
 }
 
-/// The rulebook a `rules …` or `explain` command names, else the built-in one.
-fn named_or_builtin(file: Option<&std::path::Path>) -> crate::config::RulebookRef {
-    file.map_or_else(
-        || crate::config::RulebookRef::Builtin(crate::config::DEFAULT_RULEBOOK.to_string()),
-        |p| crate::config::RulebookRef::File(p.to_path_buf()),
-    )
+/// The severity a rule runs at under the configuration's `rules:` (overrides aside): `None`
+/// when it is off.
+fn config_severity(
+    config: &crate::config::Config,
+    rule: &crate::rulebook::Rule,
+) -> Option<crate::rulebook::Severity> {
+    config.setting(std::path::Path::new(""), &rule.id, rule.default_severity())
 }
 
 /// The encoding `--encoding` names; an unknown label is reported (`Err`).

@@ -1,8 +1,10 @@
 //! The pipeline `check` and `audit` share: configuration, rulebooks, the files to read, and the
 //! parallel, chunked evaluation that parses and checks each report and drops its text after.
 
-use super::{forced_encoding, load_rulebook};
+use super::forced_encoding;
+use crate::check::baseline::Baseline;
 use crate::check::finding::ReportResult;
+use crate::check::finding::Status;
 use crate::config::Config;
 use crate::input::{self, InputError};
 use crate::output;
@@ -10,7 +12,8 @@ use crate::report::Report;
 use crate::rulebook::{Indicator, Rule};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Reports evaluated in parallel before their results are handed on, in input order.
 pub(super) const CHUNK: usize = 256;
@@ -44,6 +47,14 @@ pub(super) struct Options<'a> {
     pub walk: input::WalkOptions,
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
+    /// Ignore any configuration file (`--isolated`).
+    pub isolated: bool,
+    /// The rule whose findings carry a trace (`--trace RULE`).
+    pub trace: Option<&'a str>,
+    /// Failures to leave out (`--baseline FILE`).
+    pub baseline: Option<&'a std::path::Path>,
+    /// Record the failures for `--write-baseline FILE`.
+    pub record_baseline: bool,
     pub encoding: Option<&'a str>,
     /// What standard input (`-`) is called: its path in messages and for the configuration.
     pub stdin_filename: Option<PathBuf>,
@@ -68,6 +79,15 @@ pub(super) struct Setup {
     pub rulebooks: Vec<crate::config::RulebookRef>,
     /// A pool of `-j` threads; `None`: rayon's global pool.
     pool: Option<rayon::ThreadPool>,
+    /// The rule to trace.
+    pub trace: Option<String>,
+    /// The failures to leave out, and how many were.
+    pub baseline: Option<Baseline>,
+    baselined: AtomicUsize,
+    /// The failures recorded for a new baseline, when one is to be written.
+    recorded: Option<Mutex<Vec<String>>>,
+    /// Which waivers of the configuration matched a failure.
+    waiver_used: Vec<AtomicBool>,
 }
 
 /// Loads the configuration and the rulebooks and lists the files; `None` when something was
@@ -80,81 +100,61 @@ pub(super) fn setup(
     let Ok(forced) = forced_encoding(opts.encoding, err)? else {
         return Ok(None);
     };
-    let config = match opts.config.or_else(|| {
-        std::env::current_dir()
-            .ok()
-            .and_then(|d| Config::discover(&d))
-    }) {
-        None => Config::default(),
-        Some(path) => match Config::load(&path) {
-            Ok(c) => c,
-            Err(errors) => {
-                for e in &errors {
-                    diag.emit(err, e)?;
-                }
+    let named: Vec<String> = opts
+        .rulebooks
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let books = super::books::BookOptions {
+        named: &named,
+        config: opts.config,
+        isolated: opts.isolated,
+    };
+    let Some((config, book)) = super::books::configured(books, err, diag)? else {
+        return Ok(None);
+    };
+    if let Some(id) = opts.trace
+        && !book.rules.iter().any(|r| r.id == id)
+    {
+        let hint = crate::expr::suggest::suggest(id, book.rules.iter().map(|r| r.id.as_str()))
+            .map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
+        writeln!(
+            err,
+            "reportlint: --trace: no rule `{id}` in the rulebooks in use{hint}"
+        )?;
+        return Ok(None);
+    }
+    // A waiver past its date fails the run before anything is checked.
+    let expired = config.expired_waivers(crate::config::today());
+    if !expired.is_empty() {
+        for e in &expired {
+            diag.emit(err, e)?;
+        }
+        return Ok(None);
+    }
+    let baseline = match opts.baseline {
+        None => None,
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                writeln!(
+                    err,
+                    "reportlint: cannot use baseline {}: {e}",
+                    path.display()
+                )?;
                 return Ok(None);
             }
         },
     };
-    // Rulebooks: named on the command line, else those of the configuration.
-    let mut books = Vec::new();
-    let mut broken = false;
-    let refs: Vec<crate::config::RulebookRef> = if opts.rulebooks.is_empty() {
+    // The rulebooks in force, as named (for `--show-settings`).
+    let rulebooks: Vec<crate::config::RulebookRef> = if named.is_empty() {
         config.rulebooks.clone()
     } else {
-        opts.rulebooks
+        named
             .iter()
-            .cloned()
-            .map(crate::config::RulebookRef::File)
+            .map(|n| crate::config::RulebookRef::parse(n))
             .collect()
     };
-    for r in &refs {
-        match load_rulebook(r, err, diag)? {
-            Some(mut book) => {
-                // A built-in rule without its own link points at its section of the reference.
-                if let crate::config::RulebookRef::Builtin(name) = r {
-                    for rule in &mut book.rules {
-                        if rule.link.is_none() {
-                            rule.link = Some(crate::rule_reference_uri(name, &rule.id));
-                        }
-                    }
-                }
-                books.push(book);
-            }
-            None => broken = true,
-        }
-    }
-    if broken {
-        return Ok(None);
-    }
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut indicators: Vec<Indicator> = Vec::new();
-    let mut arrangements = None;
-    for book in books {
-        for rule in book.rules {
-            crate::rulebook::add_rule(&mut rules, rule);
-        }
-        for i in book.indicators {
-            crate::rulebook::add_indicator(&mut indicators, i);
-        }
-        arrangements = book.arrangements.or(arrangements);
-    }
-    // Rule ids the configuration names must exist.
-    let known: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let unknown: Vec<_> = config
-        .named_rules()
-        .into_iter()
-        .filter(|(id, _)| !known.contains(&id.as_str()))
-        .collect();
-    for (id, span) in &unknown {
-        diag.emit(
-            err,
-            &crate::config::unknown_rule_error(&config, id, span.clone(), &known),
-        )?;
-    }
-    if !unknown.is_empty() {
-        return Ok(None);
-    }
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
     let mut walk = opts.walk;
@@ -175,19 +175,26 @@ pub(super) fn setup(
         }
     }
     Ok(Some(Setup {
-        config,
-        rules,
-        indicators,
-        arrangements,
+        rules: book.rules,
+        indicators: book.indicators,
+        arrangements: book.arrangements,
         files: collected.files,
         errors: collected.errors,
         excluded: collected.excluded,
         forced,
         stdin_filename: opts.stdin_filename,
-        rulebooks: refs,
+        rulebooks,
         pool: opts
             .threads
             .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()),
+        trace: opts.trace.map(str::to_string),
+        baseline,
+        baselined: AtomicUsize::new(0),
+        recorded: opts.record_baseline.then(|| Mutex::new(Vec::new())),
+        waiver_used: (0..config.waivers.len())
+            .map(|_| AtomicBool::new(false))
+            .collect(),
+        config,
     }))
 }
 
@@ -205,12 +212,57 @@ impl Setup {
             (input::load(path, *format, self.forced)?, path)
         };
         let report = crate::report::parse(source.text, &source.heading_hints);
-        let mut result =
-            crate::check::check_report(&input::shown(name), &report, &self.rules, |r| {
-                self.config.setting(name, &r.id, r.severity)
-            });
+        let mut result = crate::check::check_report_traced(
+            &input::shown(name),
+            &report,
+            &self.rules,
+            |r| self.config.setting(name, &r.id, r.default_severity()),
+            self.trace.as_deref(),
+        );
         result.file = (!stdin || self.stdin_filename.is_some()).then(|| name.clone());
+        let path = name;
+        // Waived failures are kept, as waived; baselined ones are left out and counted.
+        for f in &mut result.findings {
+            if f.status == Status::Fail
+                && let Some(i) = self.config.waiver_for(path, &f.rule)
+            {
+                f.status = Status::Waived;
+                f.reason = Some(self.config.waivers[i].note());
+                self.waiver_used[i].store(true, Ordering::Relaxed);
+            }
+        }
+        if let Some(b) = &self.baseline {
+            self.baselined
+                .fetch_add(b.filter(&mut result), Ordering::Relaxed);
+        }
+        if let Some(r) = &self.recorded {
+            let entries = crate::check::baseline::record(&result);
+            r.lock().expect("no panic while holding it").extend(entries);
+        }
         Ok((report, result))
+    }
+
+    /// How many failures the baseline left out so far.
+    pub fn baselined(&self) -> usize {
+        self.baselined.load(Ordering::Relaxed)
+    }
+
+    /// Writes the failures recorded in this run as a baseline; returns how many.
+    pub fn write_baseline(&self, path: &std::path::Path) -> std::io::Result<usize> {
+        let recorded = self
+            .recorded
+            .as_ref()
+            .map(|r| std::mem::take(&mut *r.lock().expect("no panic while holding it")))
+            .unwrap_or_default();
+        crate::check::baseline::write(path, recorded)
+    }
+
+    /// A warning for each waiver of the configuration that matched no failure in this run.
+    pub fn unused_waivers(&self) -> Vec<crate::rulebook::RulebookError> {
+        (0..self.waiver_used.len())
+            .filter(|&i| !self.waiver_used[i].load(Ordering::Relaxed))
+            .filter_map(|i| self.config.unused_waiver(i))
+            .collect()
     }
 
     /// Runs `work` on every file, in parallel within chunks of [`CHUNK`], and hands the results

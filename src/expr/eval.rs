@@ -9,12 +9,34 @@
 
 use super::ast::{BinaryOp, Quantifier, UnaryOp};
 use super::compile::{CExpr, CKind, Global};
-use super::library::{Ctx, figure_val, section_val};
+use super::library::{
+    Ctx, figure_val, paragraph_at, paragraph_figures, paragraph_val, section_val,
+};
+use super::number::{self, num};
 use super::value::{Val, Value};
 use std::sync::Arc;
 
 /// Evaluates `e`; `env` holds the loop variables by slot.
 pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
+    let Some(tracer) = &ctx.trace else {
+        return eval_node(e, ctx, env);
+    };
+    // Literals need no step of their own (they appear in their operator's substitution), nor
+    // do names of the report or of a loop's item (the item heads its trace).
+    if matches!(e.kind, CKind::Lit(_) | CKind::Var(_) | CKind::Global(_)) {
+        return eval_node(e, ctx, env);
+    }
+    let label = match &e.kind {
+        CKind::Let(name, _) => name.to_string(),
+        _ => e.snippet().to_string(),
+    };
+    let at = tracer.enter(&label);
+    let v = eval_node(e, ctx, env);
+    tracer.leave(at, &v.value, v.evidence.first().copied());
+    v
+}
+
+fn eval_node(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
     match &e.kind {
         CKind::Lit(v) => Val::new(v.clone()),
         CKind::List(items) => {
@@ -26,7 +48,7 @@ pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
             .get(*slot)
             .cloned()
             .unwrap_or_else(|| Val::unknown("internal: unbound variable")),
-        CKind::Let(inner) => eval(inner, ctx, env),
+        CKind::Let(_, inner) => eval(inner, ctx, env),
         CKind::Member(obj, name) => {
             let o = eval(obj, ctx, env);
             match &o.value {
@@ -61,6 +83,9 @@ pub fn eval(e: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> Val {
                 },
                 (UnaryOp::Neg, Value::Num(n)) => Val::with(Value::Num(-n), ev),
                 (UnaryOp::Neg, Value::Percent(n)) => Val::with(Value::Percent(-n), ev),
+                (UnaryOp::Neg, Value::Quantity(n, u)) => {
+                    Val::with(Value::Quantity(-n, u.clone()), ev)
+                }
                 _ => Val::unknown("internal: ill-typed operand"),
             }
         }
@@ -91,7 +116,7 @@ fn global(g: Global, ctx: &Ctx) -> Val {
         Global::Report => return Val::new(Value::Report),
         Global::Sections => (0..r.sections.len()).map(|i| section_val(ctx, i)).collect(),
         Global::Paragraphs => (0..r.paragraphs.len())
-            .map(|i| Val::at(Value::Paragraph(i), r.paragraphs[i].span))
+            .map(|i| paragraph_val(ctx, i))
             .collect(),
         Global::Figures => (0..r.figures.len()).map(|i| figure_val(ctx, i)).collect(),
     };
@@ -171,7 +196,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                 "paragraphs" => list(
                     (0..r.paragraphs.len())
                         .filter(|&k| within(s.span, r.paragraphs[k].span))
-                        .map(|k| Val::at(Value::Paragraph(k), r.paragraphs[k].span))
+                        .map(|k| paragraph_val(ctx, k))
                         .collect(),
                 ),
                 "items" => list(
@@ -212,6 +237,11 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     "the paragraph comes before the first heading",
                     |s| section_val(ctx, s),
                 ),
+                "figures" => list(
+                    paragraph_figures(r, *i)
+                        .map(|k| figure_val(ctx, k))
+                        .collect(),
+                ),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
@@ -221,13 +251,19 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                 "ordinal" => Val::at(Value::Int(it.ordinal as i64), it.span),
                 "title" => str_at(&it.title, it.title_span),
                 "text" => str_at(&ctx.text[it.norm.clone()], it.span),
+                "figures" => list(
+                    paragraph_figures(r, *p)
+                        .filter(|&k| within(it.span, r.figures[k].span))
+                        .map(|k| figure_val(ctx, k))
+                        .collect(),
+                ),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
         Value::Figure(i) => {
             let f = &r.figures[*i];
             match name {
-                "value" => Val::at(Value::Num(f.value), f.span),
+                "value" => Val::at(number::figure_value(f.value, &f.unit), f.span),
                 "unit" => str_at(&f.unit, f.span),
                 "label" => str_at(&f.label, f.label_span),
                 "text" => str_at(&f.text, f.span),
@@ -237,6 +273,7 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     "the figure comes before the first heading",
                     |s| section_val(ctx, s),
                 ),
+                "paragraph" => paragraph_val(ctx, f.paragraph),
                 _ => Val::unknown(format!("internal: no member {name}")),
             }
         }
@@ -257,6 +294,11 @@ fn member(o: &Val, name: &str, ctx: &Ctx) -> Val {
                     section_val(ctx, k)
                 })
             }
+            "paragraph" => opt(
+                paragraph_at(r, range.start),
+                "the match is not inside a paragraph",
+                |k| paragraph_val(ctx, k),
+            ),
             _ => Val::unknown(format!("internal: no member {name}")),
         },
         Value::Date(d) => {
@@ -281,6 +323,14 @@ fn logic(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> V
         return lv;
     }
     let rv = eval(r, ctx, env);
+    if let Some(t) = &ctx.trace {
+        t.substitute(format!(
+            "{} {} {}",
+            show(&lv.value),
+            op.symbol(),
+            show(&rv.value)
+        ));
+    }
     match (&lv.value, &rv.value) {
         (_, Value::Bool(b)) if *b == decisive => rv,
         (Value::Bool(_), Value::Bool(_)) => {
@@ -314,6 +364,14 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
         };
     }
     let rv = eval(r, ctx, env);
+    if let Some(t) = &ctx.trace {
+        t.substitute(format!(
+            "{} {} {}",
+            show(&lv.value),
+            op.symbol(),
+            show(&rv.value)
+        ));
+    }
     // `x == null` asks whether x is missing: decided, unless x cannot be evaluated at all.
     let is_null_lit = |e: &CExpr| matches!(e.kind, CKind::Lit(Value::Null(_)));
     if matches!(op, Eq | Ne) && (is_null_lit(l) || is_null_lit(r)) {
@@ -336,20 +394,42 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
         let ev = rv.evidence.clone();
         Val::with(v, lv.evidence.clone()).and_evidence(&ev)
     };
+    // Numbers meet only where their units allow: `85 %` and `95` do not, and saying false
+    // (or, for `!=`, true) would be silently wrong.
+    let numbers = num(&lv.value).zip(num(&rv.value));
+    let cannot = |why: String| {
+        Val::unknown(format!(
+            "`{}` is {} and `{}` is {}: {why}",
+            l.snippet(),
+            show(&lv.value),
+            r.snippet(),
+            show(&rv.value)
+        ))
+    };
     match op {
-        Eq | Ne => evidence(Value::Bool(equal(&lv.value, &rv.value) == (op == Eq))),
-        Lt | Le | Gt | Ge => match order(&lv.value, &rv.value) {
-            Some(o) => {
-                let b = match op {
-                    Lt => o.is_lt(),
-                    Le => o.is_le(),
-                    Gt => o.is_gt(),
-                    _ => o.is_ge(),
-                };
-                evidence(Value::Bool(b))
-            }
-            None => Val::unknown("the values cannot be ordered"),
+        Eq | Ne => match numbers.map(|(a, b)| number::compare(a, b)) {
+            Some(Err(why)) => cannot(why),
+            Some(Ok(o)) => evidence(Value::Bool(o.is_eq() == (op == Eq))),
+            None => evidence(Value::Bool(equal(&lv.value, &rv.value) == (op == Eq))),
         },
+        Lt | Le | Gt | Ge => {
+            let ordering = match numbers {
+                Some((a, b)) => number::compare(a, b),
+                None => order(&lv.value, &rv.value).ok_or_else(|| "they have no order".into()),
+            };
+            match ordering {
+                Ok(o) => {
+                    let b = match op {
+                        Lt => o.is_lt(),
+                        Le => o.is_le(),
+                        Gt => o.is_gt(),
+                        _ => o.is_ge(),
+                    };
+                    evidence(Value::Bool(b))
+                }
+                Err(why) => cannot(why),
+            }
+        }
         Match | NotMatch => match (&lv.value, &rv.value) {
             (Value::Str(s), Value::Regex(re)) => {
                 evidence(Value::Bool(re.is_match(s) == (op == Match)))
@@ -372,8 +452,29 @@ fn binary(op: BinaryOp, l: &CExpr, r: &CExpr, ctx: &Ctx, env: &mut Vec<Val>) -> 
             },
             _ => Val::unknown("internal: ill-typed `in`"),
         },
-        Add | Sub | Mul | Div => arithmetic(op, &lv, &rv).map_or_else(Val::unknown, evidence),
+        Add | Sub | Mul | Div => match arithmetic(op, &lv, &rv) {
+            Ok(v) => evidence(v),
+            Err(why) if numbers.is_some() => cannot(why),
+            Err(why) => Val::unknown(why),
+        },
         And | Or | Coalesce => unreachable!("handled above"),
+    }
+}
+
+/// How a value reads in a reason: numbers with their units (`85 %`, `18 件`), text quoted.
+pub fn show(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("\"{s}\""),
+        Value::Bool(b) => b.to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Null(_) => "missing".into(),
+        Value::Unknown(_) => "unknown".into(),
+        Value::Regex(r) => format!("/{r}/"),
+        Value::List(items) => format!("a list of {}", items.len()),
+        other => match num(other) {
+            Some(n) => number::show(n),
+            None => "a value".into(),
+        },
     }
 }
 
@@ -387,34 +488,11 @@ fn arithmetic(op: BinaryOp, l: &Val, r: &Val) -> Result<Value, String> {
             a.iter().chain(b.iter()).cloned().collect(),
         )));
     }
-    if let (Value::Int(a), Value::Int(b)) = (&l.value, &r.value)
-        && op != Div
-    {
-        let v = match op {
-            Add => a.checked_add(*b),
-            Sub => a.checked_sub(*b),
-            _ => a.checked_mul(*b),
-        };
-        return v
-            .map(Value::Int)
-            .ok_or_else(|| "integer overflow".to_string());
-    }
-    let (Some(a), Some(b)) = (l.number(), r.number()) else {
-        return Err("internal: ill-typed arithmetic".into());
-    };
-    let v = match op {
-        Add => a + b,
-        Sub => a - b,
-        Mul => a * b,
-        _ if b == 0.0 => return Err(format!("division by zero ({a} / 0)")),
-        _ => a / b,
-    };
-    Ok(match (&l.value, &r.value) {
-        (Value::Percent(_), Value::Percent(_)) if matches!(op, Add | Sub) => Value::Percent(v),
-        _ => Value::Num(v),
-    })
+    number::arithmetic(op, &l.value, &r.value)
 }
 
+/// Equality of values of one type (the compiler sees to that); numbers that cannot meet are
+/// not equal (the comparison operators report them as unknown instead).
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -431,18 +509,10 @@ fn equal(a: &Value, b: &Value) -> bool {
                     .zip(y.iter())
                     .all(|(p, q)| equal(&p.value, &q.value))
         }
-        _ => match (num(a), num(b)) {
-            (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
-            _ => false,
+        _ => match num(a).zip(num(b)) {
+            Some((x, y)) => number::compare(x, y).is_ok_and(|o| o.is_eq()),
+            None => false,
         },
-    }
-}
-
-fn num(v: &Value) -> Option<f64> {
-    match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Num(n) | Value::Percent(n) => Some(*n),
-        _ => None,
     }
 }
 
@@ -450,14 +520,7 @@ fn order(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (a, b) {
         (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        _ => {
-            let (x, y) = (num(a)?, num(b)?);
-            if equal(a, b) {
-                Some(std::cmp::Ordering::Equal)
-            } else {
-                x.partial_cmp(&y)
-            }
-        }
+        _ => None,
     }
 }
 

@@ -75,6 +75,8 @@ impl Function {
 pub struct Ctx<'r> {
     pub report: &'r Report,
     pub text: Arc<str>,
+    /// Records every sub-expression's value when set (`check --trace`).
+    pub trace: Option<super::trace::Tracer>,
 }
 
 impl<'r> Ctx<'r> {
@@ -101,7 +103,19 @@ impl<'r> Ctx<'r> {
                 .expect("whole characters replaced by spaces")
                 .into()
         };
-        Ctx { report, text }
+        Ctx {
+            report,
+            text,
+            trace: None,
+        }
+    }
+
+    /// The context of a report that records a trace of what it evaluates.
+    pub fn tracing(report: &'r Report) -> Self {
+        Ctx {
+            trace: Some(super::trace::Tracer::default()),
+            ..Ctx::new(report)
+        }
     }
 }
 
@@ -126,6 +140,28 @@ pub fn section_val(ctx: &Ctx, i: usize) -> Val {
 
 pub fn figure_val(ctx: &Ctx, i: usize) -> Val {
     Val::at(Value::Figure(i), ctx.report.figures[i].span)
+}
+
+/// A paragraph value with its text as evidence.
+pub fn paragraph_val(ctx: &Ctx, i: usize) -> Val {
+    Val::at(Value::Paragraph(i), ctx.report.paragraphs[i].span)
+}
+
+/// The figures of paragraph `p`, by index: figures are recognised paragraph by paragraph, in
+/// order, so they are found by binary search, not by a scan per paragraph.
+pub fn paragraph_figures(report: &Report, p: usize) -> std::ops::Range<usize> {
+    let start = report.figures.partition_point(|f| f.paragraph < p);
+    let end = report.figures.partition_point(|f| f.paragraph <= p);
+    start..end
+}
+
+/// The paragraph whose normalised text holds the offset `at`, if any.
+pub fn paragraph_at(report: &Report, at: usize) -> Option<usize> {
+    let k = report
+        .paragraphs
+        .partition_point(|p| p.norm().start <= at)
+        .checked_sub(1)?;
+    (report.paragraphs[k].norm().end > at).then_some(k)
 }
 
 fn matching_sections<'a>(ctx: &'a Ctx, re: &'a regex::Regex) -> impl Iterator<Item = usize> + 'a {
@@ -345,6 +381,23 @@ pub static FUNCTIONS: &[Function] = &[
         },
     },
     Function {
+        name: "figures_near",
+        params: &[("re", Param::Regex)],
+        ret: || Type::list(Type::Figure),
+        doc: "every figure of the paragraphs whose text matches: the figures of the part about something",
+        example: "any(m in figures_near(/重大行政决策/): m.unit == \"件\")",
+        call: |ctx, a| {
+            let re = regex(&a[0]);
+            let r = ctx.report;
+            let list: Vec<Val> = (0..r.paragraphs.len())
+                .filter(|&p| re.is_match(&r.paragraphs[p].text))
+                .flat_map(|p| paragraph_figures(r, p))
+                .map(|k| figure_val(ctx, k))
+                .collect();
+            Val::new(Value::List(Arc::new(list)))
+        },
+    },
+    Function {
         name: "len",
         params: &[("x", Param::ListOrStr)],
         ret: || Type::Int,
@@ -443,39 +496,6 @@ fn utf8_len(lead: u8) -> usize {
 
 pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
-}
-
-/// The table printed by `reportlint rules functions`.
-pub fn functions_table() -> String {
-    let mut out = String::new();
-    for f in FUNCTIONS {
-        out.push_str(&format!(
-            "{}\n    {}\n    e.g. {}\n",
-            f.signature(),
-            f.doc,
-            f.example
-        ));
-    }
-    out.push_str("\nnames\n");
-    out.push_str("    report       the report being checked\n");
-    out.push_str("    sections     = report.sections\n");
-    out.push_str("    paragraphs   = report.paragraphs\n");
-    out.push_str("    figures      = report.figures\n");
-    for t in [
-        Type::Report,
-        Type::Section,
-        Type::Paragraph,
-        Type::Item,
-        Type::Figure,
-        Type::Match,
-        Type::Date,
-    ] {
-        out.push_str(&format!("\n{t}\n"));
-        for (name, ty, doc) in t.members() {
-            out.push_str(&format!("    .{name:<12} {:<16} {doc}\n", ty().to_string()));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

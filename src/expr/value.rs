@@ -33,9 +33,14 @@ pub enum Value {
     /// Cannot be decided, with why.
     Unknown(Arc<str>),
     Bool(bool),
+    /// A bare whole number: `18`, `report.year`, `len(…)`.
     Int(i64),
+    /// A bare decimal: `46.9531`.
     Num(f64),
+    /// A percentage or ratio, as the fraction: `10%` is 0.1, `4 / 8` is 0.5.
     Percent(f64),
+    /// A figure's number with its unit (not `%`): `18 件`, `46.9531 万元`.
+    Quantity(f64, Arc<str>),
     Str(Arc<str>),
     Regex(Arc<regex::Regex>),
     Date(Date),
@@ -89,15 +94,6 @@ impl Val {
     pub fn and_evidence(mut self, other: &[Span]) -> Val {
         merge_evidence(&mut self.evidence, other);
         self
-    }
-
-    /// The numeric value of Int, Num and Percent.
-    pub fn number(&self) -> Option<f64> {
-        match self.value {
-            Value::Int(i) => Some(i as f64),
-            Value::Num(n) | Value::Percent(n) => Some(n),
-            _ => None,
-        }
     }
 }
 

@@ -12,6 +12,7 @@ pub(crate) fn status_name(s: Status) -> &'static str {
         Status::Fail => "fail",
         Status::Unknown => "unknown",
         Status::NotApplicable => "not_applicable",
+        Status::Waived => "waived",
     }
 }
 
@@ -173,6 +174,7 @@ pub(crate) mod fixture {
             help: None,
             basis: None,
             link: None,
+            trace: None,
         }
     }
 

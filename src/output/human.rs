@@ -151,6 +151,25 @@ pub fn report(
             )?,
         }
     }
+    for f in result
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Waived)
+    {
+        let at = f
+            .span
+            .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
+        writeln!(
+            w,
+            "{} {}{at}: {} {}: {} ({})",
+            lang.pick("已豁免：", "waived:"),
+            result.path,
+            f.rule,
+            f.name,
+            f.message,
+            f.reason.as_deref().unwrap_or("waived")
+        )?;
+    }
     Ok(())
 }
 
@@ -159,11 +178,16 @@ pub fn summary(w: &mut dyn Write, s: &Summary, lang: Lang) -> std::io::Result<()
     let seconds = s.elapsed_ms as f64 / 1000.0;
     match lang {
         Lang::Zh => {
-            let unreadable = if s.unreadable > 0 {
-                format!("；{} 个文件无法读取", s.unreadable)
-            } else {
-                String::new()
-            };
+            let mut unreadable = String::new();
+            if s.waived > 0 {
+                unreadable.push_str(&format!("，已豁免 {} 项", s.waived));
+            }
+            if s.baselined > 0 {
+                unreadable.push_str(&format!("，基线已有 {} 项", s.baselined));
+            }
+            if s.unreadable > 0 {
+                unreadable.push_str(&format!("；{} 个文件无法读取", s.unreadable));
+            }
             writeln!(
                 w,
                 "已检查 {} 份报告：错误 {} 项，警告 {} 项，提示 {} 项，待定 {} 项{unreadable}（{seconds:.2} 秒）",

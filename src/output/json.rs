@@ -54,6 +54,9 @@ pub(crate) struct FindingOut<'a> {
     help: Option<&'a str>,
     basis: Option<&'a str>,
     link: Option<&'a str>,
+    /// With `--trace RULE`, on that rule's findings: how it decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trace: Option<&'a [crate::check::finding::TraceLine]>,
 }
 
 impl<'a> From<&'a Finding> for FindingOut<'a> {
@@ -72,6 +75,7 @@ impl<'a> From<&'a Finding> for FindingOut<'a> {
             help: f.help.as_deref(),
             basis: f.basis.as_deref(),
             link: f.link.as_deref(),
+            trace: f.trace.as_deref(),
         }
     }
 }
@@ -86,7 +90,16 @@ pub(crate) struct SummaryOut {
     unknowns: usize,
     passes: usize,
     unreadable: usize,
+    /// Only when there are any (waivers, `--baseline`).
+    #[serde(skip_serializing_if = "is_zero")]
+    waived: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    baselined: usize,
     elapsed_ms: u128,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl From<&Summary> for SummaryOut {
@@ -99,6 +112,8 @@ impl From<&Summary> for SummaryOut {
             unknowns: s.unknowns,
             passes: s.passes,
             unreadable: s.unreadable,
+            waived: s.waived,
+            baselined: s.baselined,
             elapsed_ms: s.elapsed_ms,
         }
     }

@@ -72,7 +72,9 @@ fn counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> (usize, usize,
         .into_iter()
         .fold((0, 0, 0), |(tests, failures, skipped), f| match f.status {
             Status::Fail => (tests + 1, failures + 1, skipped),
-            Status::Unknown | Status::NotApplicable => (tests + 1, failures, skipped + 1),
+            Status::Unknown | Status::NotApplicable | Status::Waived => {
+                (tests + 1, failures, skipped + 1)
+            }
             Status::Pass => (tests + 1, failures, skipped),
         })
 }
@@ -127,9 +129,12 @@ pub fn render(
                     x.push_str(&escape(&failure_body(&r.path, f), false));
                     x.push_str("</failure>\n    </testcase>\n");
                 }
-                Status::Unknown | Status::NotApplicable => {
+                Status::Unknown | Status::NotApplicable | Status::Waived => {
                     let message = match f.status {
                         Status::Unknown => unknown_text(f),
+                        Status::Waived => {
+                            format!("waived: {}", f.reason.as_deref().unwrap_or(""))
+                        }
                         _ => "not applicable".to_string(),
                     };
                     let _ = writeln!(

@@ -15,6 +15,7 @@ pub mod junit;
 pub mod rules;
 pub mod sarif;
 pub mod statistics;
+pub mod trace;
 
 use std::io::Write;
 

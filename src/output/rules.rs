@@ -1,25 +1,65 @@
 //! Output stage: rulebooks shown to their authors — `rules list` and `explain`.
 
-use crate::rulebook::{Rule, Rulebook};
+use crate::rulebook::combine::lets_used;
+use crate::rulebook::{Expect, Rule, Rulebook};
 use std::io::Write;
 
-/// `reportlint rules list`: one line per rule.
-pub fn list(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
+/// `reportlint rules list`: one line per rule, at the severity `severity` gives it (`off` when
+/// switched off), then the `let`s the rules use and which rules use each.
+pub fn list(
+    w: &mut dyn Write,
+    book: &Rulebook,
+    severity: impl Fn(&Rule) -> Option<crate::rulebook::Severity>,
+) -> std::io::Result<()> {
     let title = book.title.as_deref().unwrap_or("");
     writeln!(w, "{} — {title} ({} rules)", book.id, book.rules.len())?;
     let name_width = book.rules.iter().map(|r| r.name.len()).max().unwrap_or(4);
     let id_width = book.rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let mut used: Vec<(String, String, Vec<&str>)> = Vec::new();
     for r in &book.rules {
         writeln!(
             w,
             "  {:<id_width$}  {:<name_width$}  {:<7}  {}",
             r.id,
             r.name,
-            r.severity.name(),
+            severity(r).map_or("off", |s| s.name()),
             r.title
         )?;
+        for (name, def) in lets_used(r) {
+            match used.iter_mut().find(|(n, _, _)| *n == name) {
+                Some((_, _, rules)) => rules.push(&r.id),
+                None => used.push((name, def, vec![&r.id])),
+            }
+        }
+    }
+    if !used.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "let (used by)")?;
+        let width = used.iter().map(|(n, _, _)| n.len()).max().unwrap_or(4);
+        for (name, def, rules) in &used {
+            writeln!(
+                w,
+                "  {name:<width$}  {}  ({})",
+                one_line(def, 60),
+                rules.join(", ")
+            )?;
+        }
     }
     Ok(())
+}
+
+/// A definition on one line, cut at `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+/// `error`, `warning`, `info`, or `off` for a rule switched off.
+fn severity_name(r: &Rule) -> &'static str {
+    r.default_severity().map_or("off", |s| s.name())
 }
 
 fn block(w: &mut dyn Write, key: &str, text: &str) -> std::io::Result<()> {
@@ -37,7 +77,7 @@ fn block(w: &mut dyn Write, key: &str, text: &str) -> std::io::Result<()> {
 
 /// `reportlint explain ID`: everything about one rule.
 pub fn explain(w: &mut dyn Write, rule: &Rule, book: &Rulebook) -> std::io::Result<()> {
-    writeln!(w, "{} {} ({})", rule.id, rule.name, rule.severity.name())?;
+    writeln!(w, "{} {} ({})", rule.id, rule.name, severity_name(rule))?;
     writeln!(w, "{}", rule.title)?;
     writeln!(w)?;
     writeln!(w, "rulebook: {} ({})", book.id, rule.source.name)?;
@@ -66,12 +106,13 @@ pub fn explain(w: &mut dyn Write, rule: &Rule, book: &Rulebook) -> std::io::Resu
     if let Some((text, _)) = &rule.message {
         block(w, "message", text)?;
     }
-    for (kind, examples) in [("pass", &rule.examples_pass), ("fail", &rule.examples_fail)] {
-        for (i, e) in examples.iter().enumerate() {
-            writeln!(w, "example {kind} {}:", i + 1)?;
-            for line in e.trim_end().lines() {
-                writeln!(w, "    | {line}")?;
-            }
+    for (name, def) in lets_used(rule) {
+        block(w, &format!("let {name}"), &def)?;
+    }
+    for e in &rule.examples {
+        writeln!(w, "example {} {}:", e.expect.name(), e.number)?;
+        for line in e.text.trim_end().lines() {
+            writeln!(w, "    | {line}")?;
         }
     }
     Ok(())
@@ -104,7 +145,7 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
             r.id,
             r.id.to_lowercase(),
             r.name,
-            r.severity.name(),
+            severity_name(r),
             r.title
         )?;
     }
@@ -112,7 +153,7 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
         writeln!(w)?;
         writeln!(w, "## {}", r.id)?;
         writeln!(w)?;
-        writeln!(w, "`{}` · {} · {}", r.name, r.severity.name(), r.title)?;
+        writeln!(w, "`{}` · {} · {}", r.name, severity_name(r), r.title)?;
         writeln!(w)?;
         if let Some(y) = &r.why {
             writeln!(w, "**Why.** {}", y.trim())?;
@@ -139,16 +180,32 @@ pub fn markdown(w: &mut dyn Write, book: &Rulebook) -> std::io::Result<()> {
         if let Some((m, _)) = &r.message {
             writeln!(w, "message: {}", m.trim())?;
         }
-        writeln!(w, "```")?;
-        for (kind, examples) in [("Passes", &r.examples_pass), ("Fails", &r.examples_fail)] {
-            for e in examples {
-                writeln!(w)?;
-                writeln!(w, "**{kind}:**")?;
-                writeln!(w)?;
-                writeln!(w, "```text")?;
-                writeln!(w, "{}", e.trim_end())?;
-                writeln!(w, "```")?;
+        let lets = lets_used(r);
+        if !lets.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "# where")?;
+            for (name, def) in lets {
+                let mut lines = def.lines();
+                writeln!(w, "{name}: {}", lines.next().unwrap_or(""))?;
+                for line in lines {
+                    writeln!(w, "  {line}")?;
+                }
             }
+        }
+        writeln!(w, "```")?;
+        for e in &r.examples {
+            let kind = match e.expect {
+                Expect::Pass => "Passes",
+                Expect::Fail => "Fails",
+                Expect::Unknown => "Cannot decide",
+                Expect::NotApplicable => "Does not apply",
+            };
+            writeln!(w)?;
+            writeln!(w, "**{kind}:**")?;
+            writeln!(w)?;
+            writeln!(w, "```text")?;
+            writeln!(w, "{}", e.text.trim_end())?;
+            writeln!(w, "```")?;
         }
     }
     Ok(())

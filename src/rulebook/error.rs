@@ -76,6 +76,13 @@ pub mod codes {
     pub const BAD_RULEBOOK_ID: &str = "rulebook::bad_rulebook_id";
     /// An `extends` entry that is neither `builtin:NAME` nor a relative `.yaml`/`.yml` path.
     pub const BAD_EXTENDS: &str = "rulebook::bad_extends";
+    /// A key other than `severity` in a rule entry without `assert` (which only sets the
+    /// severity of an inherited rule).
+    pub const ADJUSTMENT_KEY: &str = "rulebook::adjustment_key";
+    /// An entry without `assert` for a rule that no extended rulebook defines.
+    pub const NOTHING_TO_ADJUST: &str = "rulebook::nothing_to_adjust";
+    /// One rule id defined by two rulebooks of one run, neither extending the other.
+    pub const CONFLICTING_RULE: &str = "rulebook::conflicting_rule";
 }
 
 /// Something wrong in a rulebook, pointing at the exact bytes of the file responsible.
@@ -91,6 +98,10 @@ pub struct RulebookError {
     shown: Range<usize>,
     label: String,
     help: Option<String>,
+    /// Diagnostics shown with this one (the first definition of a rule defined twice).
+    related: Vec<RulebookError>,
+    /// A warning rather than an error (a waiver that matched nothing).
+    warning: bool,
 }
 
 impl RulebookError {
@@ -115,6 +126,8 @@ impl RulebookError {
             shown,
             label: label.into(),
             help: None,
+            related: Vec::new(),
+            warning: false,
         }
     }
 
@@ -129,6 +142,8 @@ impl RulebookError {
             shown: 0..0,
             label: String::new(),
             help: None,
+            related: Vec::new(),
+            warning: false,
         }
     }
 
@@ -145,6 +160,20 @@ impl RulebookError {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Makes it a warning.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
+        self
+    }
+
+    /// Adds a diagnostic shown with this one, e.g. in another file.
+    #[must_use]
+    pub fn with_related(mut self, related: RulebookError) -> Self {
+        self.related.push(related);
         self
     }
 
@@ -198,6 +227,21 @@ impl Diagnostic for RulebookError {
     /// None for an error without a label (see [`RulebookError::io`]): nothing to show.
     fn source_code(&self) -> Option<&dyn SourceCode> {
         (!self.label.is_empty()).then_some(&self.src as &dyn SourceCode)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.warning {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        })
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -52,7 +52,7 @@ impl Indicator {
 fn constant_regex(e: &CExpr) -> Option<Arc<regex::Regex>> {
     match &e.kind {
         CKind::Lit(Value::Regex(r)) => Some(r.clone()),
-        CKind::Let(inner) => constant_regex(inner),
+        CKind::Let(_, inner) => constant_regex(inner),
         _ => None,
     }
 }
@@ -72,7 +72,7 @@ pub(super) fn compile_pattern(
                 format!("`{key}` must be a regex (`/…/`) or a `let` name bound to one"),
                 file,
                 yaml::value_range(file, value),
-                format!("a {}", e.ty),
+                e.ty.a(),
             )
             .with_help("e.g. `label: /出庭(应诉)?率/` or `label: court_rate`"),
         ]
@@ -184,7 +184,6 @@ mod tests {
                 text: text.into(),
             },
             None,
-            &mut Vec::new(),
         )
         .map_err(|e| e.iter().map(|e| e.to_string()).collect())
     }

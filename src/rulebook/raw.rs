@@ -52,12 +52,13 @@ impl RawRulebook {
 pub struct RawRule {
     /// `FZ005`
     pub id: Spanned<String>,
-    /// kebab-case, e.g. `next-year-plan`
-    pub name: Spanned<String>,
-    pub title: Spanned<String>,
+    /// kebab-case, e.g. `next-year-plan` (absent in an entry that only sets the severity of an
+    /// inherited rule, like `title` and `assert`).
+    pub name: Option<Spanned<String>>,
+    pub title: Option<Spanned<String>>,
     /// Why the rule matters (documentation).
     pub why: Option<Spanned<String>>,
-    /// `error`, `warning` or `info` (checked by `yaml::check_structure`).
+    /// `error`, `warning`, `info` or `off` (checked by `yaml::check_structure`).
     pub severity: Spanned<String>,
     /// The legal or policy basis of the rule.
     pub basis: Option<Spanned<String>>,
@@ -69,19 +70,112 @@ pub struct RawRule {
     /// Expression: what the rule iterates over.
     #[serde(rename = "for")]
     pub for_each: Option<Spanned<String>>,
-    /// Expression: what must hold.
-    pub assert: Spanned<String>,
+    /// Expression: what must hold. Without it, the entry sets the severity of the inherited
+    /// rule of the same id.
+    pub assert: Option<Spanned<String>>,
     /// Message template for a finding.
     pub message: Option<Spanned<String>>,
     pub examples: Option<Spanned<RawExamples>>,
 }
 
-/// Report snippets a rule must accept (`pass`) and reject (`fail`).
+/// Report snippets and the outcome a rule must give on each.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExamples {
-    pub pass: Option<Spanned<Vec<Spanned<String>>>>,
-    pub fail: Option<Spanned<Vec<Spanned<String>>>>,
+    pub pass: RawExampleList,
+    pub fail: RawExampleList,
+    pub unknown: RawExampleList,
+    pub not_applicable: RawExampleList,
+}
+
+/// The examples of one expected outcome, if the key is there.
+pub type RawExampleList = Option<Spanned<Vec<Spanned<RawExample>>>>;
+
+impl RawExamples {
+    /// The example lists with the outcome each expects, in file order of the keys above.
+    pub fn lists(&self) -> [(&'static str, &RawExampleList); 4] {
+        [
+            ("pass", &self.pass),
+            ("fail", &self.fail),
+            ("unknown", &self.unknown),
+            ("not_applicable", &self.not_applicable),
+        ]
+    }
+}
+
+/// One example: a snippet (`- 全年行政机关负责人出庭率85%。`), or a mapping that also says
+/// what the finding must say (`- {text: …, message: 85%, line: 1}`).
+#[derive(Debug, Clone)]
+pub enum RawExample {
+    Text(String),
+    Full(Box<RawExampleFull>),
+}
+
+/// An example written as a mapping.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExampleFull {
+    pub text: Spanned<String>,
+    /// Text the finding's message (for an unknown, its reason) must contain.
+    pub message: Option<Spanned<String>>,
+    /// The line of the snippet the finding must point at (a number; checked when compiling).
+    pub line: Option<Spanned<String>>,
+}
+
+impl RawExample {
+    /// The snippet.
+    pub fn text(&self) -> &str {
+        match self {
+            RawExample::Text(t) => t,
+            RawExample::Full(f) => &f.text.value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawExample {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExampleVisitor;
+
+        impl<'de> Visitor<'de> for ExampleVisitor {
+            type Value = RawExample;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a report snippet, or a mapping with `text:`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_owned()))
+            }
+
+            // A snippet that YAML reads as a number or a boolean is its spelling.
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_string()))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_string()))
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v.to_string()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<RawExample, E> {
+                Ok(RawExample::Text(v))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawExample, A::Error> {
+                RawExampleFull::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|f| RawExample::Full(Box::new(f)))
+            }
+        }
+
+        deserializer.deserialize_any(ExampleVisitor)
+    }
 }
 
 /// One key figure as written (`indicators:`).

@@ -30,6 +30,7 @@ fn verdicts(name: &str, text: &str) -> String {
                 Status::Fail => 'F',
                 Status::Unknown => 'U',
                 Status::NotApplicable => 'N',
+                Status::Waived => 'W',
             }
         })
         .collect()
@@ -380,4 +381,58 @@ fn missing_signature_is_expected_after_the_body_not_after_the_chrome() {
     let last_paragraph = report.paragraphs.last().unwrap();
     assert_eq!(f.span.unwrap().end, last_paragraph.span.end);
     assert!(report.original[last_paragraph.span.end..].contains("公网安备"));
+}
+
+/// `check --trace RULE` shows how the rule decided: each sub-expression with its value and the
+/// report text it came from, in the human output and as a `trace` field in JSON.
+#[test]
+fn trace_shows_each_sub_expression_with_its_value_and_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.txt");
+    std::fs::write(
+        &report,
+        "全年办理行政诉讼案件4起。\n行政机关负责人出庭应诉率85%。\n",
+    )
+    .unwrap();
+    let report = report.to_str().unwrap();
+    let r = run(&["check", "--trace", "FZ007", report]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for part in [
+        "trace FZ007 court-appearance-rate-full on ",
+        "  m = 行政机关负责人出庭应诉率85%   (line 2: 85%)",
+        "    m.value >= 100%  →  85 % >= 100 %  →  false   (line 2: 85%)",
+        "      m.value  →  85 %   (line 2: 85%)",
+        "    court_rate  →  /出庭(应诉)?率/",
+    ] {
+        assert!(r.stdout.contains(part), "missing {part:?}:\n{}", r.stdout);
+    }
+    // Only the rule traced carries a trace.
+    assert_eq!(
+        r.stdout.matches("\ntrace ").count() + usize::from(r.stdout.starts_with("trace ")),
+        1
+    );
+
+    let r = run(&["check", "--format", "json", "--trace", "FZ007", report]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["reports"][0]["findings"].as_array().unwrap();
+    let traced: Vec<_> = findings
+        .iter()
+        .filter(|f| f.get("trace").is_some())
+        .collect();
+    assert_eq!(traced.len(), 1);
+    assert_eq!(traced[0]["rule"], "FZ007");
+    let step = traced[0]["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["expr"] == "m.value >= 100%")
+        .unwrap();
+    assert_eq!(step["substituted"], "85 % >= 100 %");
+    assert_eq!(step["value"], "false");
+    assert_eq!(step["line"], 2);
+    assert_eq!(step["text"], "85%");
+
+    let r = run(&["check", "--trace", "FZ07", report]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `FZ007`?"), "{}", r.stderr);
 }

@@ -126,7 +126,7 @@ rules:
     assert: m.value >= 100%
     message: "{m.label}为{m.text}"
 "#;
-    let book = load(SourceFile::new("rates.yaml", yaml), None, &mut Vec::new()).unwrap();
+    let book = load(SourceFile::new("rates.yaml", yaml), None).unwrap();
     let r = seed("xinkou-2023");
     let verdicts = evaluate(&book.rules[0], &Ctx::new(&r));
     let rates: Vec<_> = r
@@ -143,4 +143,125 @@ rules:
     assert_eq!(verdicts[1].outcome, Outcome::Fail);
     assert_eq!(verdicts[1].message.as_deref(), Some("办结率为95.6%"));
     assert_eq!(r.original_text(verdicts[1].evidence[0]), "95.6%");
+}
+
+/// Compiles an expression and returns its errors' messages and help, joined.
+fn compile_errors(src: &str) -> String {
+    let ast = parse_expr(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+    match compile(src, &ast, &mut Scope::new()) {
+        Ok(_) => panic!("{src} compiled"),
+        Err(errors) => errors
+            .iter()
+            .map(|e| format!("{} | {}", e.message, e.help.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn text_report(text: &str) -> Report {
+    reportlint::report::parse(text.to_string(), &[])
+}
+
+/// A percentage is a ratio: 4 lost of 8 is 50 %, which is not at most 10 %. Before, `10%`
+/// was the number 10 and the county's loss-rate rule passed with half its cases lost.
+#[test]
+fn four_lost_of_eight_is_not_within_ten_percent() {
+    let r = text_report("全年共办理行政诉讼案件8件，败诉4件。");
+    assert_eq!(truth(&r, "4 / 8 <= 10%"), Ok(false));
+    assert_eq!(truth(&r, "4 / 8 == 50%"), Ok(true));
+    assert_eq!(
+        truth(&r, "figure(/败诉/).value / figure(/行政诉讼/).value <= 10%"),
+        Ok(false)
+    );
+    assert_eq!(
+        truth(&r, "figure(/败诉/).value / figure(/行政诉讼/).value <= 50%"),
+        Ok(true)
+    );
+}
+
+/// A figure `出庭率100%` is the percentage 100 %, and keeps its unit.
+#[test]
+fn a_rate_figure_is_a_percentage_with_its_unit() {
+    let r = seed("xinzhuang-2023");
+    assert_eq!(truth(&r, "figure(/出庭率/).value == 100%"), Ok(true));
+    assert_eq!(truth(&r, "figure(/出庭率/).value >= 99.5%"), Ok(true));
+    assert_eq!(truth(&r, "figure(/出庭率/).unit == \"%\""), Ok(true));
+    // Compared with a bare number, the rate is undecidable, with the fix in the reason.
+    let why = truth(&r, "figure(/出庭率/).value >= 95").unwrap_err();
+    assert!(
+        why.contains("`figure(/出庭率/).value` is 100 %") && why.contains("write `95%`"),
+        "{why}"
+    );
+    // A count is never silently equal to (or different from) a percentage.
+    let y = seed("yangshe-2023-traditional");
+    assert_eq!(truth(&y, "figure(/调处纠纷/).value >= 10000"), Ok(true));
+    let why = truth(&y, "figure(/调处纠纷/).value != 100%").unwrap_err();
+    assert!(why.contains("12910 起"), "{why}");
+}
+
+/// When both types are known, comparing a percentage with a bare number is a load-time error.
+#[test]
+fn a_percentage_against_a_bare_number_is_refused_when_loading() {
+    let e = compile_errors("len(sections) / 2 <= 10");
+    assert!(
+        e.contains("a percentage cannot be compared with an int")
+            && e.contains("`a / b` of two numbers is a ratio: write `10%`"),
+        "{e}"
+    );
+    let e = compile_errors("10% == 10");
+    assert!(e.contains("write `10%`"), "{e}");
+    let e = compile_errors("95% + 1");
+    assert!(e.contains("has no meaning"), "{e}");
+}
+
+/// Figures belong to their paragraph and section: "a figure in the part about X" is one line.
+#[test]
+fn figures_belong_to_their_paragraph_and_section() {
+    let r = seed("xinkou-2023");
+    // The paragraph about legal advisers states 办结率 95.6 %; the one about penalties does not.
+    assert_eq!(
+        truth(
+            &r,
+            "any(m in figures_near(/法律顾问/): m.unit == \"%\" and m.value < 100%)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "any(m in figures_near(/行政处罚/): m.unit == \"%\")"),
+        Ok(false)
+    );
+    assert_eq!(
+        truth(
+            &r,
+            "len(figures_near(/一村\\(社区\\)一法律顾问/)) == len(mention(/一村\\(社区\\)一法律顾问/).paragraph.figures)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "len(figures_near(/一村\\(社区\\)一法律顾问/)) == 5"),
+        Ok(true)
+    );
+    // Each figure knows its paragraph and section, and is among their figures.
+    assert_eq!(
+        truth(
+            &r,
+            "all(m in figures: m in m.paragraph.figures and m.paragraph.section == m.section)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(
+            &r,
+            "all(m in figures: m.section == null or m in m.section.figures)"
+        ),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "count(p in paragraphs: len(p.figures) > 0) >= 5"),
+        Ok(true)
+    );
+    assert_eq!(
+        truth(&r, "figure(/办结率/).paragraph.text ~ /法律顾问/"),
+        Ok(true)
+    );
 }

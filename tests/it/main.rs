@@ -6,9 +6,11 @@ mod check;
 mod chinese_page;
 mod ci_formats;
 mod formats;
+mod inheritance;
 mod inputs;
 mod integrations;
 mod language;
+mod new_user;
 mod options;
 mod pdf;
 mod properties;
@@ -16,11 +18,13 @@ mod readme;
 mod real;
 mod robust;
 mod rulebooks;
+mod schema;
 mod seeds;
 mod snapshots;
 mod support;
 #[cfg(unix)]
 mod terminal;
+mod waivers;
 mod walk;
 
 use std::path::{Path, PathBuf};

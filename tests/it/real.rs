@@ -213,6 +213,7 @@ fn real_corpus() {
                 Status::Fail => "fail",
                 Status::Unknown => "unknown",
                 Status::NotApplicable => "not_applicable",
+                Status::Waived => "waived",
             };
             let first_message = mine
                 .iter()

@@ -2,6 +2,7 @@
 //! each a reviewed snapshot (colour off, width 100) whose caret must sit under the right character.
 
 use crate::{root, run};
+use reportlint::rulebook::Expect;
 
 #[test]
 fn every_invalid_rulebook_is_reported_at_the_right_place() {
@@ -119,9 +120,9 @@ fn functions_are_documented_in_one_table() {
 #[test]
 fn every_builtin_rule_example_behaves_as_labelled() {
     let r = run(&["rules", "test"]);
-    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     // 40 rule examples and 18 indicator examples.
-    assert!(r.stdout.ends_with("58 passed, 0 failed\n"), "{}", r.stdout);
+    assert_eq!(r.stdout, "58 passed, 0 failed\n");
     let book = reportlint::rulebook::load_builtin("fzzf-annual")
         .unwrap()
         .unwrap();
@@ -131,8 +132,9 @@ fn every_builtin_rule_example_behaves_as_labelled() {
             "{} needs basis and help",
             rule.id
         );
+        let has = |e: Expect| rule.examples.iter().any(|x| x.expect == e);
         assert!(
-            !rule.examples_pass.is_empty() && !rule.examples_fail.is_empty(),
+            has(Expect::Pass) && has(Expect::Fail),
             "{} needs a passing and a failing example",
             rule.id
         );
@@ -147,23 +149,136 @@ fn every_builtin_rule_example_behaves_as_labelled() {
     }
 }
 
+/// The built-in rulebook's examples and its fixture folder (`rules/fzzf-annual.tests/`: a
+/// complete report and a flawed draft, each with its expected findings) run here.
+#[test]
+fn the_builtin_rulebook_passes_its_examples_and_fixtures() {
+    let r = run(&["rules", "test", "rules/fzzf-annual.yaml"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "60 passed, 0 failed\n", "")
+    );
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+const RATE_RULE: &str = r#"rulebook: county
+rules:
+  - id: XY001
+    name: rate-full
+    title: 出庭率应达到100%
+    severity: warning
+    for: m in figures(/出庭(应诉)?率/)
+    when: m.unit == "%"
+    assert: m.value >= 100%
+    message: "{m.label}为{m.text}"
+    examples:
+      pass: [全年行政机关负责人出庭率100%。]
+      fail:
+        - text: |
+            全年办理行政诉讼案件4起。
+            行政机关负责人出庭率85%。
+          message: 出庭率为85%
+          line: 2
+      not_applicable: [全年行政机关负责人出庭12次。]
+  - id: XY002
+    name: signed
+    title: 须署日期
+    severity: error
+    assert: report.date <= date(report.year + 1, 3, 1)
+    examples:
+      unknown:
+        - {text: "某镇2023年度法治政府建设情况报告", message: report.date}
+"#;
+
+/// Examples may expect pass, fail, unknown or not applicable, with the message and the line.
+#[test]
+fn examples_expect_every_outcome_with_message_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = write(dir.path(), "county.yaml", RATE_RULE);
+    let r = run(&["rules", "test", &book]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "4 passed, 0 failed\n", "")
+    );
+}
+
+/// A wrong example is a diagnostic at the example, with what the rule said and why.
 #[test]
 fn a_wrong_example_is_caught() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("book.yaml");
-    std::fs::write(
-        &path,
-        "rulebook: t\nrules:\n  - id: T001\n    name: next-year\n    title: t\n    severity: error\n    assert: has_section(/下一年度/)\n    examples:\n      pass: [\"一、主要举措\\n正文。\"]\n",
-    )
-    .unwrap();
-    let r = run(&["rules", "test", path.to_str().unwrap()]);
+    let broken = RATE_RULE
+        .replace(
+            "pass: [全年行政机关负责人出庭率100%。]",
+            "pass: [全年行政机关负责人出庭率95%。]",
+        )
+        .replace("line: 2", "line: 1")
+        .replace("unknown:", "pass:");
+    let book = write(dir.path(), "county.yaml", &broken);
+    let r = run(&["rules", "test", &book]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stdout
-            .contains("FAILED  T001 example pass 1: the rule gave Fail"),
-        "{}",
-        r.stdout
+    assert_eq!(r.stdout, "1 passed, 3 failed\n");
+    for part in [
+        "XY001 rate-full: the pass example 1 gave fail",
+        "county.yaml:12:14]",
+        "expected pass, got fail",
+        "the rule said: 行政机关负责人出庭率为95% (line 1)",
+        "XY001 rate-full: the fail example 1 gave fail but not with `出庭率为85%` at line 1",
+        "the rule said: 行政机关负责人出庭率为85% (line 2)",
+        "XY002 signed: the pass example 1 gave unknown",
+        "unknown because `report.date` is missing (the report has no date)",
+    ] {
+        assert!(r.stderr.contains(part), "missing {part}:\n{}", r.stderr);
+    }
+}
+
+/// A fixture folder next to the rulebook: each report against its `*.expected.yaml`; a
+/// mismatch is labelled at the expectation.
+#[test]
+fn fixture_folders_compare_findings_with_expectations() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = write(dir.path(), "county.yaml", RATE_RULE);
+    write(
+        dir.path(),
+        "county.tests/low.txt",
+        "全年办理行政诉讼案件4起。\n行政机关负责人出庭率85%。\n",
     );
+    write(
+        dir.path(),
+        "county.tests/low.expected.yaml",
+        "findings:\n  - {rule: XY001, outcome: fail, line: 2}\n  - {rule: XY002, outcome: unknown}\n",
+    );
+    let r = run(&["rules", "test", &book]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "5 passed, 0 failed\n"),
+        "{}",
+        r.stderr
+    );
+
+    write(
+        dir.path(),
+        "county.tests/low.expected.yaml",
+        "findings:\n  - {rule: XY001, outcome: pass}\n  - {rule: XY003, outcome: fail}\n",
+    );
+    let r = run(&["rules", "test", &book]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, "4 passed, 1 failed\n"));
+    for part in [
+        "low.txt: expected XY001 to pass",
+        "low.expected.yaml:2:12]",
+        "XY001 gave fail: 行政机关负责人出庭率为85% (line 2)",
+        "no rule `XY003` in the rulebooks under test",
+        "did you mean `XY001`?",
+    ] {
+        assert!(r.stderr.contains(part), "missing {part}:\n{}", r.stderr);
+    }
 }
 
 /// docs/rules/fzzf-annual.md is generated from the rulebook: it must not drift.
@@ -196,4 +311,99 @@ fn a_hundred_thousand_parentheses_are_refused_cleanly() {
         &r.stderr[..r.stderr.len().min(500)]
     );
     assert!(r.stderr.contains("1 error"));
+}
+
+/// `rules init` scaffolds a rulebook that passes `rules test` at once, with its fixture folder
+/// and the schema editors complete against; it never overwrites.
+#[test]
+fn rules_init_scaffolds_a_rulebook_that_passes_its_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("my-county");
+    let target = target.to_str().unwrap();
+    let r = run(&["rules", "init", target]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let book = dir.path().join("my-county.yaml");
+    for created in [
+        book.clone(),
+        dir.path().join("my-county.tests/example.txt"),
+        dir.path().join("my-county.tests/example.expected.yaml"),
+        dir.path().join("rulebook.schema.json"),
+    ] {
+        assert!(created.is_file(), "{}", created.display());
+        assert!(r.stdout.contains(&created.display().to_string()));
+    }
+    let text = std::fs::read_to_string(&book).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=rulebook.schema.json\n"));
+    assert!(text.contains("extends: [builtin:fzzf-annual]") && text.contains("id: MC001"));
+    let r = run(&["rules", "test", book.to_str().unwrap()]);
+    // 58 of the built-in rulebook, 3 examples and 1 fixture of its own.
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "62 passed, 0 failed\n", "")
+    );
+    let schema = std::fs::read_to_string(dir.path().join("rulebook.schema.json")).unwrap();
+    assert_eq!(
+        schema,
+        run(&["rules", "schema"]).stdout,
+        "the schema written is the current one"
+    );
+
+    let again = run(&["rules", "init", target]);
+    assert_eq!(again.code, 2);
+    assert!(
+        again.stderr.contains("never overwrites"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&book).unwrap(), text);
+    let bad = run(&[
+        "rules",
+        "init",
+        dir.path().join("My County").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("lowercase words joined by `-`"));
+}
+
+/// Rulebooks and configurations are UTF-8, with or without a byte order mark; a file in GBK is
+/// named with the byte, its line and the fix.
+#[test]
+fn rulebooks_and_configurations_in_other_encodings_say_where_and_how_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "rulebook: county\ntitle: 本县规则\nrules:\n  - {id: XY001, name: a, title: 标题, severity: info, assert: \"true\"}\n";
+    let bom = dir.path().join("bom.yaml");
+    std::fs::write(&bom, format!("\u{FEFF}{text}")).unwrap();
+    let r = run(&["rules", "validate", bom.to_str().unwrap()]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let gbk = dir.path().join("gbk.yaml");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(text).0).unwrap();
+    let r = run(&["rules", "validate", gbk.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("gbk.yaml")
+            && r.stderr.contains("byte 24 (line 2)")
+            && r.stderr
+                .contains("looks like GBK/GB18030: save it as UTF-8"),
+        "{}",
+        r.stderr
+    );
+    let config = dir.path().join("reportlint.yaml");
+    std::fs::write(
+        &config,
+        encoding_rs::GBK.encode("# 配置\nrules: {FZ015: off}\n").0,
+    )
+    .unwrap();
+    let seed = crate::seed_path("xinkou-2023");
+    let r = run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        seed.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("reportlint.yaml") && r.stderr.contains("byte 2 (line 1)"),
+        "{}",
+        r.stderr
+    );
 }

@@ -29,6 +29,7 @@ pub fn status_word(lang: Lang, s: Option<Status>) -> &'static str {
         Some(Status::Fail) => lang.pick("不通过", "fail"),
         Some(Status::Unknown) => lang.pick("无法判定", "unknown"),
         Some(Status::NotApplicable) => lang.pick("不适用", "n/a"),
+        Some(Status::Waived) => lang.pick("已豁免", "waived"),
         None => lang.pick("关闭", "off"),
     }
 }
@@ -40,6 +41,7 @@ pub fn status_symbol(s: Option<Status>) -> &'static str {
         Some(Status::Fail) => "✗",
         Some(Status::Unknown) => "?",
         Some(Status::NotApplicable) => "–",
+        Some(Status::Waived) => "w",
         None => "·",
     }
 }

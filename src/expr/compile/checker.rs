@@ -1,206 +1,11 @@
-//! Expression stage: compile a parsed expression — resolve names, check types, compile regexes.
-//!
-//! Takes an [`Expr`] (with byte spans into its source) and a scope (`let` bindings and loop
-//! variables), and hands on a [`CExpr`]: the same tree with every name resolved, every node
-//! typed, every regex compiled once (size-limited, normalised like report text), and every
-//! string literal normalised. All errors of one expression are collected, each with the exact
-//! span, a label and, where a near miss is likely, "did you mean".
+//! The checker proper: each node of the syntax tree resolved, typed and compiled, every error
+//! collected with its span, a poisoned node in its place so that one mistake is reported once.
 
-use super::ast::{BinaryOp, Expr, ExprKind, ExprSpan, Quantifier, UnaryOp};
-use super::library::{self, Function, Param};
-use super::suggest::suggest;
-use super::types::Type;
-use super::value::Value;
-use crate::report::Date;
-use std::sync::Arc;
-
-/// A compiled expression node.
-#[derive(Debug, Clone)]
-pub struct CExpr {
-    pub kind: CKind,
-    pub ty: Type,
-    pub span: ExprSpan,
-    /// The source text the span points into (for traces and reasons).
-    pub src: Arc<str>,
-}
-
-impl CExpr {
-    /// The source text of this node.
-    pub fn snippet(&self) -> &str {
-        self.src.get(self.span.clone()).unwrap_or("")
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum CKind {
-    Lit(Value),
-    List(Vec<CExpr>),
-    Global(Global),
-    /// A loop variable (`for` or a quantifier), by slot.
-    Var(usize),
-    /// A `let` binding, compiled once and shared.
-    Let(Arc<CExpr>),
-    Member(Box<CExpr>, &'static str),
-    Call(&'static Function, Vec<CExpr>),
-    Unary(UnaryOp, Box<CExpr>),
-    Binary(BinaryOp, Box<CExpr>, Box<CExpr>),
-    Quant(Quantifier, usize, Box<CExpr>, Box<CExpr>),
-}
-
-/// Names every expression can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Global {
-    Report,
-    Sections,
-    Paragraphs,
-    Figures,
-}
-
-const GLOBALS: &[(&str, Global)] = &[
-    ("report", Global::Report),
-    ("sections", Global::Sections),
-    ("paragraphs", Global::Paragraphs),
-    ("figures", Global::Figures),
-];
-
-/// True for the names every expression has (`report`, `sections`, `paragraphs`, `figures`).
-pub fn is_global(name: &str) -> bool {
-    GLOBALS.iter().any(|(n, _)| *n == name)
-}
-
-impl Global {
-    fn ty(self) -> Type {
-        match self {
-            Global::Report => Type::Report,
-            Global::Sections => Type::list(Type::Section),
-            Global::Paragraphs => Type::list(Type::Paragraph),
-            Global::Figures => Type::list(Type::Figure),
-        }
-    }
-}
-
-/// An error in an expression, with its byte span in the expression's source.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExprError {
-    pub code: &'static str,
-    pub span: ExprSpan,
-    pub message: String,
-    pub label: String,
-    pub help: Option<String>,
-}
-
-impl ExprError {
-    fn new(code: &'static str, span: ExprSpan, message: String, label: impl Into<String>) -> Self {
-        ExprError {
-            code,
-            span,
-            message,
-            label: label.into(),
-            help: None,
-        }
-    }
-
-    fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-/// Names in scope: `let` bindings (shared by all rules of a rulebook) and loop variables.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    lets: Vec<(String, Arc<CExpr>)>,
-    vars: Vec<(String, usize, Type)>,
-    /// Slots used so far (the evaluator sizes its environment with this).
-    pub slots: usize,
-}
-
-impl Scope {
-    pub fn new() -> Self {
-        Scope::default()
-    }
-
-    pub fn add_let(&mut self, name: &str, e: CExpr) {
-        self.lets.push((name.to_string(), Arc::new(e)));
-    }
-
-    pub fn has_let(&self, name: &str) -> bool {
-        self.lets.iter().any(|(n, _)| n == name)
-    }
-
-    /// Binds a loop variable; returns its slot.
-    pub fn push_var(&mut self, name: &str, ty: Type) -> usize {
-        let slot = self.slots;
-        self.slots += 1;
-        self.vars.push((name.to_string(), slot, ty));
-        slot
-    }
-
-    fn pop_var(&mut self) {
-        self.vars.pop();
-    }
-
-    fn names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = GLOBALS.iter().map(|(n, _)| *n).collect();
-        v.extend(self.lets.iter().map(|(n, _)| n.as_str()));
-        v.extend(self.vars.iter().map(|(n, _, _)| n.as_str()));
-        v
-    }
-}
-
-/// Compiles `expr`, parsed from `src`, in `scope` (loop variables it binds are popped again, but
-/// their slots stay counted in `scope.slots`).
-pub fn compile(src: &str, expr: &Expr, scope: &mut Scope) -> Result<CExpr, Vec<ExprError>> {
-    let mut c = Compiler {
-        src: src.into(),
-        scope,
-        errors: Vec::new(),
-    };
-    let e = c.expr(expr);
-    if c.errors.is_empty() {
-        Ok(e)
-    } else {
-        Err(c.errors)
-    }
-}
-
-/// Compiles a condition (`when`, `assert`): it must be a bool.
-pub fn compile_condition(
-    src: &str,
-    expr: &Expr,
-    scope: &mut Scope,
-    what: &str,
-) -> Result<CExpr, Vec<ExprError>> {
-    let e = compile(src, expr, scope)?;
-    if !matches!(e.ty, Type::Bool | Type::Null | Type::Error) {
-        return Err(vec![
-            ExprError::new(
-                "expr::not_a_condition",
-                e.span.clone(),
-                format!("`{what}` must be true or false, but this is a {}", e.ty),
-                format!("this is a {}", e.ty),
-            )
-            .help(condition_help(&e.ty)),
-        ]);
-    }
-    Ok(e)
-}
-
-fn condition_help(t: &Type) -> String {
-    match t {
-        Type::Regex => "to search the report, write `mentions(/…/)`".into(),
-        Type::Section | Type::Figure | Type::Match => {
-            "to test that it exists, compare with null: `… != null`".into()
-        }
-        Type::List(_) => "to test a list, use `len(…) > 0`, `any(x in …: …)` or `all(…)`".into(),
-        _ => "compare it with something: `==`, `<`, `~`…".into(),
-    }
-}
-
-struct Compiler<'s> {
-    src: Arc<str>,
-    scope: &'s mut Scope,
-    errors: Vec<ExprError>,
+use super::*;
+pub(super) struct Compiler<'s> {
+    pub(super) src: Arc<str>,
+    pub(super) scope: &'s mut Scope,
+    pub(super) errors: Vec<ExprError>,
 }
 
 impl Compiler<'_> {
@@ -220,12 +25,14 @@ impl Compiler<'_> {
         self.node(CKind::Lit(Value::Null("error".into())), Type::Error, span)
     }
 
-    fn expr(&mut self, e: &Expr) -> CExpr {
+    pub(super) fn expr(&mut self, e: &Expr) -> CExpr {
         let span = &e.span;
         match &e.kind {
             ExprKind::Int(i) => self.node(CKind::Lit(Value::Int(*i)), Type::Int, span),
             ExprKind::Decimal(d) => self.node(CKind::Lit(Value::Num(*d)), Type::Number, span),
-            ExprKind::Percent(p) => self.node(CKind::Lit(Value::Percent(*p)), Type::Percent, span),
+            ExprKind::Percent(p) => {
+                self.node(CKind::Lit(Value::Percent(*p / 100.0)), Type::Percent, span)
+            }
             ExprKind::Str(s) => {
                 self.node(CKind::Lit(Value::Str(s.as_str().into())), Type::Str, span)
             }
@@ -256,8 +63,8 @@ impl Compiler<'_> {
                         self.errors.push(ExprError::new(
                             "expr::type_mismatch",
                             i.span.clone(),
-                            format!("a list holds values of one type: this is a {}, the list's first is a {elem}", i.ty),
-                            format!("a {}", i.ty),
+                            format!("a list holds values of one type: this is {}, the list's first is {}", i.ty.a(), elem.a()),
+                            i.ty.a(),
                         ));
                     }
                 }
@@ -277,23 +84,23 @@ impl Compiler<'_> {
                     };
                 }
                 let members = obj.ty.members();
-                match members.iter().find(|(n, _, _)| n == name) {
-                    Some((n, ty, _)) => {
-                        let ty = ty();
-                        self.node(CKind::Member(Box::new(obj), n), ty, span)
+                match members.iter().find(|m| m.name == name) {
+                    Some(m) => {
+                        let ty = (m.ty)();
+                        self.node(CKind::Member(Box::new(obj), m.name), ty, span)
                     }
                     None => {
-                        let names: Vec<&str> = members.iter().map(|(n, _, _)| *n).collect();
+                        let names: Vec<&str> = members.iter().map(|m| m.name).collect();
                         let mut err = ExprError::new(
                             "expr::unknown_member",
                             name_span.clone(),
-                            format!("a {} has no `{name}`", obj.ty),
+                            format!("{} has no `{name}`", obj.ty.a()),
                             "unknown member",
                         );
                         err.help = Some(match suggest(name, names.iter().copied()) {
                             Some(s) => format!("did you mean `{s}`?"),
-                            None if names.is_empty() => format!("a {} has no members", obj.ty),
-                            None => format!("a {} has: {}", obj.ty, names.join(", ")),
+                            None if names.is_empty() => format!("{} has no members", obj.ty.a()),
+                            None => format!("{} has: {}", obj.ty.a(), names.join(", ")),
                         });
                         self.fail(err, span)
                     }
@@ -316,8 +123,8 @@ impl Compiler<'_> {
                             self.errors.push(ExprError::new(
                                 "expr::type_mismatch",
                                 x.span.clone(),
-                                format!("`-` needs a number, but this is a {}", x.ty),
-                                format!("a {}", x.ty),
+                                format!("`-` needs a number, but this is {}", x.ty.a()),
+                                x.ty.a(),
                             ));
                         }
                         x.ty.clone()
@@ -347,10 +154,11 @@ impl Compiler<'_> {
                             "expr::type_mismatch",
                             list.span.clone(),
                             format!(
-                                "`{}` goes over a list, but this is a {other}",
-                                kind.keyword()
+                                "`{}` goes over a list, but this is {}",
+                                kind.keyword(),
+                                other.a()
                             ),
-                            format!("a {other}"),
+                            other.a(),
                         ));
                         Type::Error
                     }
@@ -360,11 +168,7 @@ impl Compiler<'_> {
                 let cond = self.expr(cond);
                 self.scope.pop_var();
                 self.expect_bool(&cond, &format!("the condition of `{}`", kind.keyword()));
-                let ty = if *kind == Quantifier::Count {
-                    Type::Int
-                } else {
-                    Type::Bool
-                };
+                let ty = (operators::quantifier(*kind).ret)();
                 self.node(
                     CKind::Quant(*kind, slot, Box::new(list), Box::new(cond)),
                     ty,
@@ -394,8 +198,8 @@ impl Compiler<'_> {
                 ExprError::new(
                     "expr::type_mismatch",
                     e.span.clone(),
-                    format!("{what} needs true or false, but this is a {}", e.ty),
-                    format!("a {}", e.ty),
+                    format!("{what} needs true or false, but this is {}", e.ty.a()),
+                    e.ty.a(),
                 )
                 .help(condition_help(&e.ty)),
             );
@@ -406,12 +210,12 @@ impl Compiler<'_> {
         if let Some((_, slot, ty)) = self.scope.vars.iter().rev().find(|(n, _, _)| n == name) {
             return self.node(CKind::Var(*slot), ty.clone(), span);
         }
-        if let Some((_, e)) = self.scope.lets.iter().find(|(n, _)| n == name) {
+        if let Some((n, e)) = self.scope.lets.iter().find(|(n, _)| n == name) {
             let ty = e.ty.clone();
-            return self.node(CKind::Let(e.clone()), ty, span);
+            return self.node(CKind::Let(n.as_str().into(), e.clone()), ty, span);
         }
-        if let Some((_, g)) = GLOBALS.iter().find(|(n, _)| *n == name) {
-            return self.node(CKind::Global(*g), g.ty(), span);
+        if let Some(g) = GLOBALS.iter().find(|g| g.name == name) {
+            return self.node(CKind::Global(g.global), g.global.ty(), span);
         }
         let mut err = ExprError::new(
             "expr::unknown_name",
@@ -479,11 +283,11 @@ impl Compiler<'_> {
                     "expr::argument_type",
                     a.span.clone(),
                     format!(
-                        "`{func}` expects a {} for `{pname}`, but this is a {}",
+                        "`{func}` expects a {} for `{pname}`, but this is {}",
                         p.name(),
-                        a.ty
+                        a.ty.a()
                     ),
-                    format!("a {}", a.ty),
+                    a.ty.a(),
                 )
                 .help(format!("the signature is `{}`", f.signature()));
                 if *p == Param::Regex && a.ty == Type::Str {
@@ -528,28 +332,25 @@ impl Compiler<'_> {
                 self.expect_bool(&r, &format!("`{}`", op.symbol()));
                 Type::Bool
             }
-            Eq | Ne => {
-                if !l.ty.comparable(&r.ty) {
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                let fits = if matches!(op, Eq | Ne) {
+                    l.ty.comparable(&r.ty)
+                } else {
+                    l.ty.ordered_with(&r.ty)
+                };
+                if !fits {
+                    let verb = if matches!(op, Eq | Ne) {
+                        "equal"
+                    } else {
+                        "be compared with"
+                    };
                     let mut e = ExprError::new(
                         "expr::incompatible_comparison",
                         span.clone(),
-                        format!("a {} cannot equal a {}", l.ty, r.ty),
+                        format!("{} cannot {verb} {}", l.ty.a(), r.ty.a()),
                         format!("{} {} {}", l.ty, op.symbol(), r.ty),
                     );
-                    e.help = comparison_help(&l.ty, &r.ty);
-                    self.errors.push(e);
-                }
-                Type::Bool
-            }
-            Lt | Le | Gt | Ge => {
-                if !l.ty.ordered_with(&r.ty) {
-                    let mut e = ExprError::new(
-                        "expr::incompatible_comparison",
-                        span.clone(),
-                        format!("a {} cannot be compared with a {}", l.ty, r.ty),
-                        format!("{} {} {}", l.ty, op.symbol(), r.ty),
-                    );
-                    e.help = comparison_help(&l.ty, &r.ty);
+                    e.help = comparison_help(&l, &r);
                     self.errors.push(e);
                 }
                 Type::Bool
@@ -559,8 +360,8 @@ impl Compiler<'_> {
                     let mut e = ExprError::new(
                         "expr::type_mismatch",
                         l.span.clone(),
-                        format!("`{}` matches text, but this is a {}", op.symbol(), l.ty),
-                        format!("a {}", l.ty),
+                        format!("`{}` matches text, but this is {}", op.symbol(), l.ty.a()),
+                        l.ty.a(),
                     );
                     if matches!(
                         l.ty,
@@ -577,11 +378,11 @@ impl Compiler<'_> {
                             "expr::type_mismatch",
                             r.span.clone(),
                             format!(
-                                "the right side of `{}` must be a regex, but this is a {}",
+                                "the right side of `{}` must be a regex, but this is {}",
                                 op.symbol(),
                                 r.ty
                             ),
-                            format!("a {}", r.ty),
+                            r.ty.a(),
                         )
                         .help("write a regex between slashes: `/…/`"),
                     );
@@ -597,8 +398,9 @@ impl Compiler<'_> {
                     _ => mismatch(
                         self,
                         format!(
-                            "`in` looks for a {} in a {}: that cannot hold it",
-                            l.ty, r.ty
+                            "`in` looks for {} in {}: that cannot hold it",
+                            l.ty.a(),
+                            r.ty.a()
                         ),
                     ),
                 }
@@ -612,8 +414,9 @@ impl Compiler<'_> {
                         mismatch(
                             self,
                             format!(
-                                "`??` gives a {} or a {}: both sides must be of one type",
-                                l.ty, r.ty
+                                "`??` gives {} or {}: both sides must be of one type",
+                                l.ty.a(),
+                                r.ty.a()
                             ),
                         );
                     }
@@ -633,25 +436,42 @@ impl Compiler<'_> {
                     } else {
                         mismatch(
                             self,
-                            format!("`+` joins lists of one type, not a {} and a {}", l.ty, r.ty),
+                            format!(
+                                "`+` joins lists of one type, not {} and {}",
+                                l.ty.a(),
+                                r.ty.a()
+                            ),
                         );
                         Type::Null
                     }
                 } else if l.ty.is_numeric() && r.ty.is_numeric() {
-                    match (&l.ty, &r.ty) {
-                        (Type::Percent, Type::Percent) if matches!(op, Add | Sub) => Type::Percent,
-                        (Type::Int, Type::Int) if op != Div => Type::Int,
-                        (Type::Null | Type::Error, t) | (t, Type::Null | Type::Error) => t.clone(),
-                        _ => Type::Number,
+                    match arithmetic_type(op, &l.ty, &r.ty) {
+                        Some(t) => t,
+                        None => {
+                            let mut e = ExprError::new(
+                                "expr::type_mismatch",
+                                span.clone(),
+                                format!(
+                                    "`{}` of {} and {} has no meaning",
+                                    op.symbol(),
+                                    l.ty.a(),
+                                    r.ty.a()
+                                ),
+                                format!("{} {} {}", l.ty, op.symbol(), r.ty),
+                            );
+                            e.help = comparison_help(&l, &r);
+                            self.errors.push(e);
+                            Type::Error
+                        }
                     }
                 } else {
                     mismatch(
                         self,
                         format!(
-                            "`{}` works on numbers, not on a {} and a {}",
+                            "`{}` works on numbers, not on {} and {}",
                             op.symbol(),
-                            l.ty,
-                            r.ty
+                            l.ty.a(),
+                            r.ty.a()
                         ),
                     );
                     Type::Null
@@ -720,12 +540,34 @@ fn normalise_literals(e: &mut CExpr) {
     }
 }
 
-fn comparison_help(a: &Type, b: &Type) -> Option<String> {
+fn comparison_help(l: &CExpr, r: &CExpr) -> Option<String> {
+    let (a, b) = (&l.ty, &r.ty);
     let pair =
         |x: &Type, y: &Type| matches!((a, b), (p, q) if (p == x && q == y) || (p == y && q == x));
-    if pair(&Type::Percent, &Type::Str)
+    if *a == Type::Percent && b.is_bare_number() || *b == Type::Percent && a.is_bare_number() {
+        let bare = if b.is_bare_number() { r } else { l };
+        let ratio = if b.is_bare_number() { l } else { r };
+        let written = match &bare.kind {
+            CKind::Lit(Value::Int(i)) => Some(i.to_string()),
+            CKind::Lit(Value::Num(x)) => Some(crate::report::figures::format_value(*x)),
+            _ => None,
+        };
+        let division = matches!(ratio.kind, CKind::Binary(BinaryOp::Div, ..));
+        let what = if division {
+            "`a / b` of two numbers is a ratio"
+        } else {
+            "a percentage is a ratio (`10%` is 0.1, not 10)"
+        };
+        Some(match written {
+            Some(n) => format!("{what}: write `{n}%` to mean {n} percent"),
+            None => format!(
+                "{what}: compare it with a percentage such as `95%`, and counts with counts"
+            ),
+        })
+    } else if pair(&Type::Percent, &Type::Str)
         || pair(&Type::Number, &Type::Str)
         || pair(&Type::Int, &Type::Str)
+        || pair(&Type::Quantity, &Type::Str)
     {
         Some("write the number without quotes: `100%`, `18`".into())
     } else if pair(&Type::Str, &Type::Regex) {
@@ -737,98 +579,33 @@ fn comparison_help(a: &Type, b: &Type) -> Option<String> {
     }
 }
 
-/// Largest compiled regex, in bytes (guards against patterns that explode when compiled).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
-
-/// Builds a regex that matches normalised text: the pattern's traditional characters become
-/// simplified and its full-width characters half-width (escaped when they become metacharacters:
-/// `（一）` matches the normalised `(一)`).
-pub fn build_regex(pattern: &str, ignore_case: bool) -> Result<regex::Regex, String> {
-    let simplified = fast2s::convert(pattern);
-    let mut p = String::with_capacity(simplified.len());
-    let mut escaped = false;
-    for c in simplified.chars() {
-        if escaped || c.is_ascii() || c.is_whitespace() {
-            escaped = !escaped && c == '\\';
-            p.push(c);
-            continue;
-        }
-        let n = crate::report::normalize(c.encode_utf8(&mut [0; 4])).text;
-        if n.is_empty() || n.chars().count() != 1 || n.starts_with(c) {
-            p.push(c);
-        } else {
-            p.push_str(&regex_syntax::escape(&n));
-        }
-    }
-    regex::RegexBuilder::new(&p)
-        .case_insensitive(ignore_case)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT * 4)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::CompiledTooBig(limit) => {
-                format!("the compiled regex exceeds the size limit of {limit} bytes")
+/// The type of `a op b` for two numbers (`+ - * /`), `None` when it has no meaning: a
+/// percentage and a bare number are never added or subtracted. Two bare numbers divided give
+/// a ratio (`4 / 8` is 50%); a figure's value keeps its unit, decided at run time.
+fn arithmetic_type(op: BinaryOp, a: &Type, b: &Type) -> Option<Type> {
+    use BinaryOp::*;
+    use Type::{Int, Number, Percent, Quantity};
+    Some(match (a, b) {
+        (Type::Null | Type::Error, t) | (t, Type::Null | Type::Error) => t.clone(),
+        (Int, Int) if op != Div => Int,
+        (x, y) if x.is_bare_number() && y.is_bare_number() => {
+            if op == Div {
+                Percent
+            } else {
+                Number
             }
-            other => other.to_string(),
-        })
-}
-
-/// Maps a byte offset in a regex's pattern to the source offset, given the span of the regex
-/// literal `/…/flags`: in the source, `\/` stands for one `/` of the pattern.
-fn pattern_to_source(src: &str, lit: &ExprSpan, offset: usize) -> usize {
-    let body = &src[lit.start + 1..lit.end];
-    let mut pat = 0;
-    let mut i = 0;
-    let bytes = body.as_bytes();
-    while pat < offset && i < bytes.len() {
-        if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'/') {
-            i += 2;
-        } else {
-            i += 1;
         }
-        pat += 1;
-    }
-    let mut at = lit.start + 1 + i;
-    while !src.is_char_boundary(at) {
-        at += 1;
-    }
-    at.min(lit.end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn regexes_match_normalised_text() {
-        let re = build_regex("（一）", false).unwrap();
-        assert!(re.is_match("(一)依法决策"));
-        let re = build_regex("調處糾紛", false).unwrap();
-        assert!(re.is_match("全年调处纠纷12910起"));
-        let re = build_regex(r"\d{4}年", false).unwrap();
-        assert!(re.is_match("2023年"));
-        assert!(build_regex("(a|b", false).is_err());
-    }
-
-    #[test]
-    fn oversized_regexes_are_refused() {
-        let huge = format!(
-            "({})",
-            (0..20_000)
-                .map(|i| format!("词{i}"))
-                .collect::<Vec<_>>()
-                .join("|")
-        );
-        let big = format!("{huge}{{100}}");
-        let err = build_regex(&big, false).unwrap_err();
-        assert!(err.contains("size limit"), "{err}");
-    }
-
-    #[test]
-    fn pattern_offsets_skip_escaped_slashes() {
-        let src = r#"x ~ /a\/b(/"#;
-        let lit = 4..src.len();
-        // the pattern is `a/b(`: offset 3 (`(`) sits at source offset 4 + 1 + 4
-        assert_eq!(&src[pattern_to_source(src, &lit, 3)..][..1], "(");
-    }
+        (Percent, Percent) => Percent,
+        (Percent, y) if y.is_bare_number() => match op {
+            Mul => Number,
+            Div => Percent,
+            _ => return None,
+        },
+        (x, Percent) if x.is_bare_number() => match op {
+            Mul | Div => Number,
+            _ => return None,
+        },
+        (Quantity, Quantity) if op == Div => Percent,
+        _ => Quantity,
+    })
 }
