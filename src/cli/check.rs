@@ -246,7 +246,12 @@ pub(super) fn check(
     let mut failing = false;
     let mut summary = Summary::default();
     let mut statistics = output::statistics::Statistics::default();
-    // Only the document formats need every result at the end.
+    // JSON is written a report at a time; the other document formats need every result at the
+    // end.
+    let mut json = match args.format {
+        CheckFormat::Json if !args.statistics => Some(output::json::Stream::begin(out)?),
+        _ => None,
+    };
     let mut results = Vec::new();
     // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
     // does not outlive the step.
@@ -282,12 +287,17 @@ pub(super) fn check(
                         CheckFormat::Concise => output::concise::report(out, &result)?,
                         CheckFormat::Jsonl => output::jsonl::report(out, &result)?,
                         CheckFormat::Github => output::github::report(out, &result)?,
+                        CheckFormat::Json => {
+                            if let Some(json) = &mut json {
+                                json.report(out, &result)?;
+                            }
+                        }
                         _ => {}
                     }
                 }
                 summary.add(&result);
                 failing |= fails(&result, threshold, args.fail_on_unknown);
-                if args.format.is_document() {
+                if args.format.is_document() && json.is_none() {
                     results.push(result);
                 }
             }
@@ -331,7 +341,10 @@ pub(super) fn check(
                 output::human::summary(out, &summary, args.lang.into())?;
             }
         }
-        CheckFormat::Json => output::json::render(out, &results, &summary, &unreadable)?,
+        CheckFormat::Json => match json {
+            Some(json) => json.end(out, &summary, &unreadable)?,
+            None => output::json::render(out, &results, &summary, &unreadable)?,
+        },
         CheckFormat::Jsonl => {
             output::jsonl::errors(out, &unreadable)?;
             output::jsonl::summary_line(out, &summary)?;

@@ -143,12 +143,70 @@ impl<'a> From<&'a super::Unreadable> for ErrorOut<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    reports: Vec<ReportOut<'a>>,
-    errors: Vec<ErrorOut<'a>>,
-    summary: SummaryOut,
+/// Writes the run as one JSON document, a report at a time: `begin`, then `report` for each
+/// result in input order, then `end` with the unreadable inputs and the summary. Nothing but the
+/// current report is held, so memory does not grow with the number of reports. The bytes are
+/// those of `serde_json`'s pretty printer on the whole document (each report is printed alone
+/// and indented to its depth; JSON strings hold no raw line breaks, so indenting lines is safe).
+pub struct Stream {
+    reports: usize,
+}
+
+impl Stream {
+    pub fn begin(w: &mut dyn Write) -> io::Result<Stream> {
+        write!(w, "{{\n  \"version\": {VERSION},\n  \"reports\": [")?;
+        Ok(Stream { reports: 0 })
+    }
+
+    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+        let out = ReportOut {
+            path: &r.path,
+            findings: r.findings.iter().map(FindingOut::from).collect(),
+        };
+        w.write_all(if self.reports == 0 { b"\n" } else { b",\n" })?;
+        self.reports += 1;
+        indented(w, &serde_json::to_vec_pretty(&out)?, 4)
+    }
+
+    pub fn end(
+        self,
+        w: &mut dyn Write,
+        summary: &Summary,
+        unreadable: &[super::Unreadable],
+    ) -> io::Result<()> {
+        if self.reports > 0 {
+            w.write_all(b"\n  ")?;
+        }
+        w.write_all(b"],\n  \"errors\": ")?;
+        let errors: Vec<ErrorOut> = unreadable.iter().map(ErrorOut::from).collect();
+        indented_rest(w, &serde_json::to_vec_pretty(&errors)?, 2)?;
+        w.write_all(b",\n  \"summary\": ")?;
+        indented_rest(
+            w,
+            &serde_json::to_vec_pretty(&SummaryOut::from(summary))?,
+            2,
+        )?;
+        w.write_all(b"\n}\n")
+    }
+}
+
+/// Writes `json` with every line indented by `n` spaces.
+fn indented(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
+    w.write_all(&b" ".repeat(n))?;
+    indented_rest(w, json, n)
+}
+
+/// Writes `json` with every line but the first indented by `n` spaces.
+fn indented_rest(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
+    let pad = b" ".repeat(n);
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+            w.write_all(&pad)?;
+        }
+        w.write_all(line)?;
+    }
+    Ok(())
 }
 
 /// Writes the whole run as one JSON document; `unreadable` are the inputs that could not be read.
@@ -158,20 +216,11 @@ pub fn render(
     summary: &Summary,
     unreadable: &[super::Unreadable],
 ) -> io::Result<()> {
-    let doc = Document {
-        version: VERSION,
-        reports: results
-            .iter()
-            .map(|r| ReportOut {
-                path: &r.path,
-                findings: r.findings.iter().map(FindingOut::from).collect(),
-            })
-            .collect(),
-        errors: unreadable.iter().map(ErrorOut::from).collect(),
-        summary: SummaryOut::from(summary),
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    w.write_all(b"\n")
+    let mut stream = Stream::begin(w)?;
+    for r in results {
+        stream.report(w, r)?;
+    }
+    stream.end(w, summary, unreadable)
 }
 
 #[cfg(test)]
@@ -179,6 +228,50 @@ mod tests {
     use super::*;
     use crate::output::common::fixture::{self, NASTY, PATH_2, PATH_CN};
     use serde_json::{Value, json};
+
+    /// The streamed bytes are exactly serde_json's pretty printing of the whole document.
+    #[test]
+    fn streaming_gives_the_bytes_of_the_whole_document() {
+        let (results, summary) = fixture::results();
+        for (results, unreadable) in [
+            (&results[..], vec![]),
+            (&[][..], vec![]),
+            (
+                &results[..1],
+                vec![crate::output::Unreadable {
+                    path: "坏.txt".into(),
+                    uri: "%E5%9D%8F.txt".into(),
+                    code: "input::empty".into(),
+                    message: "坏.txt: the file is empty".into(),
+                    help: None,
+                }],
+            ),
+        ] {
+            let mut streamed = Vec::new();
+            render(&mut streamed, results, &summary, &unreadable).unwrap();
+            #[derive(Serialize)]
+            struct Document<'a> {
+                version: u32,
+                reports: Vec<ReportOut<'a>>,
+                errors: Vec<ErrorOut<'a>>,
+                summary: SummaryOut,
+            }
+            let whole = Document {
+                version: VERSION,
+                reports: results
+                    .iter()
+                    .map(|r| ReportOut {
+                        path: &r.path,
+                        findings: r.findings.iter().map(FindingOut::from).collect(),
+                    })
+                    .collect(),
+                errors: unreadable.iter().map(ErrorOut::from).collect(),
+                summary: SummaryOut::from(&summary),
+            };
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            assert_eq!(String::from_utf8(streamed).unwrap(), expected);
+        }
+    }
 
     fn rendered() -> Value {
         let (results, summary) = fixture::results();
