@@ -273,27 +273,24 @@ pub fn load(
     format: Format,
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Source, InputError> {
-    let io = |e: std::io::Error| InputError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    // Never opened unless regular: a FIFO would block, a device never end.
-    if !meta.is_file() {
-        return Err(InputError::Io {
+    use crate::limits::{ReadError, read_regular};
+    // Never opened unless regular (a FIFO would block, a device never end), and never read past
+    // the limit, whatever the metadata said.
+    let bytes = read_regular(path, MAX_FILE_SIZE).map_err(|e| match e {
+        ReadError::NotRegular(kind) => InputError::NotRegular {
             path: path.to_path_buf(),
-            message: "not a regular file".into(),
-        });
-    }
-    let size = meta.len();
-    if size > MAX_FILE_SIZE {
-        return Err(InputError::TooLarge {
+            kind,
+        },
+        ReadError::TooLarge { size, limit } => InputError::TooLarge {
             path: path.to_path_buf(),
             size,
-            limit: MAX_FILE_SIZE,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+            limit,
+        },
+        other => InputError::Io {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
+    })?;
     from_bytes(path, format, &bytes, forced)
 }
 
