@@ -16,6 +16,7 @@
 //! `not_applicable` name the rule's overall outcome. Rules it does not name are not looked at.
 
 use crate::check::finding::{Finding, Status};
+use crate::output::common::status_name;
 use crate::check::{check_report, findings, overall};
 use crate::expr::library::Ctx;
 use crate::output;
@@ -38,16 +39,6 @@ fn status_of(e: Expect) -> Status {
         Expect::Fail => Status::Fail,
         Expect::Unknown => Status::Unknown,
         Expect::NotApplicable => Status::NotApplicable,
-    }
-}
-
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "pass",
-        Status::Fail => "fail",
-        Status::Unknown => "unknown",
-        Status::NotApplicable => "not_applicable",
-        Status::Waived => "waived",
     }
 }
 

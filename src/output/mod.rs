@@ -3,7 +3,7 @@
 
 pub mod audit;
 
-mod common;
+pub(crate) mod common;
 pub mod concise;
 pub mod github;
 pub mod gitlab;
