@@ -3,17 +3,14 @@
 //! `path:line:col: FZ003 [warning] message` (`path: …` when the finding has no place), unknowns as
 //! `[unknown]` with what the report does not say.
 
-use super::common::{is_reported, unknown_text};
+use super::common::{is_reported, location, unknown_text};
 use crate::check::finding::{Finding, ReportResult, Status};
 use std::io::{self, Write};
 
 /// The line of one failure or unknown. Line breaks in a message become spaces: one finding, one
 /// line.
 fn line(path: &str, f: &Finding) -> String {
-    let at = match f.span {
-        Some(s) => format!("{path}:{}:{}", s.line, s.column),
-        None => path.to_string(),
-    };
+    let at = location(path, f.span);
     let (tag, message) = match f.status {
         Status::Unknown => ("unknown", unknown_text(f)),
         _ => (f.severity.name(), f.message.clone()),

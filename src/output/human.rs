@@ -10,6 +10,7 @@
 use crate::audit::Lang;
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
+use super::common::location;
 use crate::source::CharColumns;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::io::Write;
@@ -131,20 +132,17 @@ pub fn report(
         .iter()
         .filter(|f| f.status == Status::Unknown)
     {
-        let at = f
-            .span
-            .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
+        let at = location(&result.path, f.span);
         match lang {
             // The message says in Chinese what the report does not say and what is undecided.
             Lang::Zh => writeln!(
                 w,
-                "待定：{}{at}：{} {}：{}",
-                result.path, f.rule, f.name, f.message
+                "待定：{at}：{} {}：{}",
+                f.rule, f.name, f.message
             )?,
             Lang::En => writeln!(
                 w,
-                "note: {}{at}: {} {} could not be decided: {}",
-                result.path,
+                "note: {at}: {} {} could not be decided: {}",
                 f.rule,
                 f.name,
                 f.reason.as_deref().unwrap_or("unknown")
@@ -156,14 +154,11 @@ pub fn report(
         .iter()
         .filter(|f| f.status == Status::Waived)
     {
-        let at = f
-            .span
-            .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
+        let at = location(&result.path, f.span);
         writeln!(
             w,
-            "{} {}{at}: {} {}: {} ({})",
+            "{} {at}: {} {}: {} ({})",
             lang.pick("已豁免：", "waived:"),
-            result.path,
             f.rule,
             f.name,
             f.message,
