@@ -470,9 +470,7 @@ fn show_settings(
         .unwrap_or(0);
     for r in &setup.rules {
         // The severity for a path no override names.
-        let severity = c
-            .setting(std::path::Path::new(""), &r.id, r.default_severity())
-            .map_or("off", Severity::name);
+        let severity = super::config_severity(c, r).map_or("off", Severity::name);
         writeln!(out, "  {}  {:width$}  {severity}", r.id, r.name)?;
     }
     Ok(())
