@@ -189,9 +189,14 @@ pub(super) fn test(
         };
         match super::books::configured(opts, err, diag)? {
             Some((_, book)) => {
-                let rules = with_severities(&book);
                 for dir in folders {
-                    rules_test::folder(std::path::Path::new(dir), &rules, err, diag, &mut tally)?;
+                    rules_test::folder(
+                        std::path::Path::new(dir),
+                        &book.rules,
+                        err,
+                        diag,
+                        &mut tally,
+                    )?;
                 }
             }
             None => broken = true,
@@ -203,13 +208,13 @@ pub(super) fn test(
             broken = true;
             continue;
         };
-        let rules = with_severities(&book);
-        rules_test::examples(&rules, err, diag, &mut tally)?;
+        let rules = &book.rules;
+        rules_test::examples(rules, err, diag, &mut tally)?;
         indicator_examples(&book, err, &mut tally)?;
         if let RulebookRef::File(file) = &r
             && let Some(dir) = rules_test::folder_of(file)
         {
-            rules_test::folder(&dir, &rules, err, diag, &mut tally)?;
+            rules_test::folder(&dir, rules, err, diag, &mut tally)?;
         }
     }
     writeln!(out, "{} passed, {} failed", tally.passed, tally.failed)?;
@@ -220,16 +225,6 @@ pub(super) fn test(
     } else {
         EXIT_OK
     })
-}
-
-/// A rulebook's rules with the severity each runs at (`None`: switched off).
-fn with_severities(
-    book: &crate::rulebook::Rulebook,
-) -> Vec<(crate::rulebook::Rule, Option<crate::rulebook::Severity>)> {
-    book.rules
-        .iter()
-        .map(|r| (r.clone(), r.default_severity()))
-        .collect()
 }
 
 /// Each indicator example must read the value it gives (or none).

@@ -16,11 +16,11 @@
 //! `not_applicable` name the rule's overall outcome. Rules it does not name are not looked at.
 
 use crate::check::finding::{Finding, Status};
-use crate::output::common::status_name;
 use crate::check::{check_report, findings, overall};
 use crate::expr::library::Ctx;
 use crate::output;
-use crate::rulebook::{Expect, Rule, RulebookError, Severity, SourceFile};
+use crate::output::common::status_name;
+use crate::rulebook::{Expect, Rule, RulebookError, SourceFile};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::io::Write;
@@ -70,13 +70,13 @@ fn says(f: &Finding, message: Option<&str>, line: Option<usize>) -> bool {
 /// Runs every example of every rule (rules switched off are skipped); a mismatch is reported on
 /// `err`, labelled at the example.
 pub(super) fn examples(
-    rules: &[(Rule, Option<Severity>)],
+    rules: &[Rule],
     err: &mut dyn Write,
     diag: &output::Diagnostics,
     tally: &mut Tally,
 ) -> std::io::Result<()> {
-    for (rule, severity) in rules {
-        let Some(severity) = *severity else {
+    for rule in rules {
+        let Some(severity) = rule.default_severity() else {
             continue;
         };
         for ex in &rule.examples {
@@ -200,7 +200,7 @@ fn fixtures(dir: &Path) -> std::io::Result<Vec<(PathBuf, PathBuf)>> {
 /// Checks every report of a fixture folder against its expectations.
 pub(super) fn folder(
     dir: &Path,
-    rules: &[(Rule, Option<Severity>)],
+    rules: &[Rule],
     err: &mut dyn Write,
     diag: &output::Diagnostics,
     tally: &mut Tally,
@@ -241,7 +241,7 @@ pub(super) fn folder(
 fn fixture(
     report_path: &Path,
     expected_path: &Path,
-    rules: &[(Rule, Option<Severity>)],
+    rules: &[Rule],
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<usize> {
@@ -283,13 +283,12 @@ fn fixture(
         }
     };
     let report = crate::report::parse(source.text, &source.heading_hints);
-    let all: Vec<Rule> = rules.iter().map(|(r, _)| r.clone()).collect();
-    let result = check_report(&report_path.display().to_string(), &report, &all, |r| {
-        rules
-            .iter()
-            .find(|(x, _)| x.id == r.id)
-            .and_then(|(_, s)| *s)
-    });
+    let result = check_report(
+        &report_path.display().to_string(),
+        &report,
+        rules,
+        Rule::default_severity,
+    );
     let at = |s: &Spanned<String>| crate::rulebook::yaml::value_range(&file, s);
     let mut failures = 0;
     let mut matched = vec![false; result.findings.len()];
@@ -300,9 +299,9 @@ fn fixture(
         let exp = &exp.value;
         let id = exp.rule.value.as_str();
         let span = at(&exp.rule);
-        if !rules.iter().any(|(r, _)| r.id == id) {
+        if !rules.iter().any(|r| r.id == id) {
             failures += 1;
-            let known = rules.iter().map(|(r, _)| r.id.as_str());
+            let known = rules.iter().map(|r| r.id.as_str());
             let help = crate::expr::suggest::suggest(id, known)
                 .map_or("`reportlint rules list` shows the rules".to_string(), |s| {
                     format!("did you mean `{s}`?")

@@ -7,10 +7,10 @@
 //! never hidden; a summary ends the output. Every fixed word is in the language of the findings,
 //! Chinese, unless `--lang en` asks for English.
 
+use super::common::location;
 use crate::audit::Lang;
 use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
-use super::common::location;
 use crate::source::CharColumns;
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::io::Write;
@@ -135,11 +135,7 @@ pub fn report(
         let at = location(&result.path, f.span);
         match lang {
             // The message says in Chinese what the report does not say and what is undecided.
-            Lang::Zh => writeln!(
-                w,
-                "待定：{at}：{} {}：{}",
-                f.rule, f.name, f.message
-            )?,
+            Lang::Zh => writeln!(w, "待定：{at}：{} {}：{}", f.rule, f.name, f.message)?,
             Lang::En => writeln!(
                 w,
                 "note: {at}: {} {} could not be decided: {}",
