@@ -174,7 +174,7 @@ pub(super) fn audit(
     }
     let opts = super::pipeline::Options {
         paths: &args.paths,
-        walk: args.walk.options(0),
+        walk: args.walk.options(),
         rulebooks: &args.rulebook,
         config: args.config.clone(),
         isolated: args.isolated,
@@ -183,7 +183,6 @@ pub(super) fn audit(
         record_baseline: false,
         encoding: args.encoding.as_deref(),
         stdin_filename: args.stdin_filename.clone(),
-        threads: None,
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);

@@ -188,7 +188,8 @@ pub(super) fn check(
         paths: &args.paths,
         walk: input::WalkOptions {
             force_exclude: args.force_exclude,
-            ..args.walk.options(0)
+            threads: args.threads.map_or(0, usize::from),
+            ..args.walk.options()
         },
         rulebooks: &args.rulebook,
         config: args.config.clone(),
@@ -198,7 +199,6 @@ pub(super) fn check(
         record_baseline: args.write_baseline.is_some(),
         encoding: args.encoding.as_deref(),
         stdin_filename: args.stdin_filename.clone(),
-        threads: args.threads.map(usize::from),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
         return Ok(EXIT_ERROR);

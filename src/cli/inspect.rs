@@ -40,7 +40,7 @@ pub(super) fn inspect(
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
         return Ok(EXIT_ERROR);
     };
-    let collected = input::collect(&args.paths, &args.walk.options(0), &|_| true);
+    let collected = input::collect(&args.paths, &args.walk.options(), &|_| true);
     for w in &collected.warnings {
         diag.emit(err, w)?;
     }

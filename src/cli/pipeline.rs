@@ -31,12 +31,13 @@ pub(super) struct WalkArgs {
 }
 
 impl WalkArgs {
-    pub fn options(self, threads: usize) -> input::WalkOptions {
+    /// The walk these flags ask for (no `--force-exclude`; threads: one per core).
+    pub fn options(self) -> input::WalkOptions {
         input::WalkOptions {
             no_ignore: self.no_ignore,
             hidden: self.hidden,
             force_exclude: false,
-            threads,
+            threads: 0,
         }
     }
 }
@@ -44,6 +45,7 @@ impl WalkArgs {
 /// What the shared options say.
 pub(super) struct Options<'a> {
     pub paths: &'a [PathBuf],
+    /// How directories are walked; its `threads` (`-j`, 0: one per core) also check the reports.
     pub walk: input::WalkOptions,
     pub rulebooks: &'a [PathBuf],
     pub config: Option<PathBuf>,
@@ -58,8 +60,6 @@ pub(super) struct Options<'a> {
     pub encoding: Option<&'a str>,
     /// What standard input (`-`) is called: its path in messages and for the configuration.
     pub stdin_filename: Option<PathBuf>,
-    /// Threads for walking and checking (`-j`); `None`: one per core.
-    pub threads: Option<usize>,
 }
 
 /// Everything needed to evaluate reports, loaded and validated.
@@ -157,9 +157,7 @@ pub(super) fn setup(
     };
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
-    let mut walk = opts.walk;
-    walk.threads = opts.threads.unwrap_or(0);
-    let mut collected = input::collect(opts.paths, &walk, &|p| config.includes(p));
+    let mut collected = input::collect(opts.paths, &opts.walk, &|p| config.includes(p));
     for w in &collected.warnings {
         diag.emit(err, w)?;
     }
@@ -184,9 +182,10 @@ pub(super) fn setup(
         forced,
         stdin_filename: opts.stdin_filename,
         rulebooks,
-        pool: opts
-            .threads
-            .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()),
+        pool: match opts.walk.threads {
+            0 => None,
+            n => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok(),
+        },
         trace: opts.trace.map(str::to_string),
         baseline,
         baselined: AtomicUsize::new(0),
