@@ -123,11 +123,12 @@ enum CheckFormat {
 }
 
 impl CheckFormat {
-    /// Formats whose one document needs every result at the end.
+    /// Formats whose one document needs every result at the end (JSON is one document too, but
+    /// written a report at a time).
     fn is_document(self) -> bool {
         matches!(
             self,
-            CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Gitlab
+            CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Gitlab
         )
     }
 }
@@ -249,7 +250,7 @@ pub(super) fn check(
     // JSON is written a report at a time; the other document formats need every result at the
     // end.
     let mut json = match args.format {
-        CheckFormat::Json if !args.statistics => Some(output::json::Stream::begin(out)?),
+        CheckFormat::Json => Some(output::json::Stream::begin(out)?),
         _ => None,
     };
     let mut results = Vec::new();
@@ -297,7 +298,7 @@ pub(super) fn check(
                 }
                 summary.add(&result);
                 failing |= fails(&result, threshold, args.fail_on_unknown);
-                if args.format.is_document() && json.is_none() {
+                if args.format.is_document() {
                     results.push(result);
                 }
             }
@@ -341,10 +342,11 @@ pub(super) fn check(
                 output::human::summary(out, &summary, args.lang.into())?;
             }
         }
-        CheckFormat::Json => match json {
-            Some(json) => json.end(out, &summary, &unreadable)?,
-            None => output::json::render(out, &results, &summary, &unreadable)?,
-        },
+        CheckFormat::Json => {
+            if let Some(json) = json {
+                json.end(out, &summary, &unreadable)?;
+            }
+        }
         CheckFormat::Jsonl => {
             output::jsonl::errors(out, &unreadable)?;
             output::jsonl::summary_line(out, &summary)?;

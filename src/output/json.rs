@@ -209,7 +209,8 @@ fn indented_rest(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the whole run as one JSON document; `unreadable` are the inputs that could not be read.
+/// The whole run as one JSON document, from results held in memory (what `check` streams).
+#[cfg(test)]
 pub fn render(
     w: &mut dyn Write,
     results: &[ReportResult],
