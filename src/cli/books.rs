@@ -50,6 +50,15 @@ pub(super) fn config(
     }
 }
 
+/// The rulebooks in force, as named: those on the command line, else the configuration's.
+pub(super) fn refs(named: &[String], config: &Config) -> Vec<RulebookRef> {
+    if named.is_empty() {
+        config.rulebooks.clone()
+    } else {
+        named.iter().map(|n| RulebookRef::parse(n)).collect()
+    }
+}
+
 /// The configuration and the rulebooks of a command, combined; `None` when something was broken
 /// (its errors are reported on `err`).
 pub(super) fn configured(
@@ -60,11 +69,7 @@ pub(super) fn configured(
     let Some(config) = config(opts.config, opts.isolated, err, diag)? else {
         return Ok(None);
     };
-    let refs: Vec<RulebookRef> = if opts.named.is_empty() {
-        config.rulebooks.clone()
-    } else {
-        opts.named.iter().map(|n| RulebookRef::parse(n)).collect()
-    };
+    let refs = refs(opts.named, &config);
     let mut books = Vec::new();
     let mut broken = false;
     for r in &refs {

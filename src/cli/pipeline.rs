@@ -147,14 +147,7 @@ pub(super) fn setup(
         },
     };
     // The rulebooks in force, as named (for `--show-settings`).
-    let rulebooks: Vec<crate::config::RulebookRef> = if named.is_empty() {
-        config.rulebooks.clone()
-    } else {
-        named
-            .iter()
-            .map(|n| crate::config::RulebookRef::parse(n))
-            .collect()
-    };
+    let rulebooks = super::books::refs(&named, &config);
     // Files named on the command line are always read; files found in directories go through
     // the configuration's include and exclude globs.
     let mut collected = input::collect(opts.paths, &opts.walk, &|p| config.includes(p));
