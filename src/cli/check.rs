@@ -122,14 +122,47 @@ enum CheckFormat {
     Gitlab,
 }
 
-impl CheckFormat {
-    /// Formats whose one document needs every result at the end (JSON is one document too, but
-    /// written a report at a time).
-    fn is_document(self) -> bool {
-        matches!(
-            self,
-            CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Gitlab
-        )
+/// The document being written, for the formats that are one document (every one of them is
+/// written a report at a time; JUnit spools its suites until the totals are known).
+enum Document {
+    Json(output::json::Stream),
+    Sarif(output::sarif::Stream),
+    Junit(output::junit::Stream),
+    Gitlab(output::gitlab::Stream),
+}
+
+impl Document {
+    fn begin(format: CheckFormat, out: &mut dyn Write) -> std::io::Result<Option<Document>> {
+        Ok(Some(match format {
+            CheckFormat::Json => Document::Json(output::json::Stream::begin(out)?),
+            CheckFormat::Sarif => Document::Sarif(output::sarif::Stream::begin(out)?),
+            CheckFormat::Junit => Document::Junit(output::junit::Stream::begin()?),
+            CheckFormat::Gitlab => Document::Gitlab(output::gitlab::Stream::begin(out)?),
+            _ => return Ok(None),
+        }))
+    }
+
+    fn report(&mut self, out: &mut dyn Write, r: &ReportResult) -> std::io::Result<()> {
+        match self {
+            Document::Json(s) => s.report(out, r),
+            Document::Sarif(s) => s.report(out, r),
+            Document::Junit(s) => s.report(r),
+            Document::Gitlab(s) => s.report(out, r),
+        }
+    }
+
+    fn end(
+        self,
+        out: &mut dyn Write,
+        summary: &Summary,
+        unreadable: &[output::Unreadable],
+    ) -> std::io::Result<()> {
+        match self {
+            Document::Json(s) => s.end(out, summary, unreadable),
+            Document::Sarif(s) => s.end(out, unreadable),
+            Document::Junit(s) => s.end(out, summary, unreadable),
+            Document::Gitlab(s) => s.end(out, unreadable),
+        }
     }
 }
 
@@ -247,13 +280,14 @@ pub(super) fn check(
     let mut failing = false;
     let mut summary = Summary::default();
     let mut statistics = output::statistics::Statistics::default();
-    // JSON is written a report at a time; the other document formats need every result at the
-    // end.
-    let mut json = match args.format {
-        CheckFormat::Json => Some(output::json::Stream::begin(out)?),
-        _ => None,
+    // Every format is written a report at a time, documents included.
+    let mut document = match Document::begin(args.format, out) {
+        Ok(d) => d,
+        Err(e) => {
+            writeln!(err, "reportlint: {e}")?;
+            return Ok(EXIT_ERROR);
+        }
     };
-    let mut results = Vec::new();
     // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
     // does not outlive the step.
     let check_one = |file: &(PathBuf, input::Format)| {
@@ -282,25 +316,17 @@ pub(super) fn check(
                 if args.statistics {
                     statistics.add(&result);
                 } else {
-                    // Line formats are written as they come; documents need every result.
-                    match args.format {
-                        CheckFormat::Human => out.write_all(&shown)?,
-                        CheckFormat::Concise => output::concise::report(out, &result)?,
-                        CheckFormat::Jsonl => output::jsonl::report(out, &result)?,
-                        CheckFormat::Github => output::github::report(out, &result)?,
-                        CheckFormat::Json => {
-                            if let Some(json) = &mut json {
-                                json.report(out, &result)?;
-                            }
-                        }
+                    match (args.format, &mut document) {
+                        (_, Some(d)) => d.report(out, &result)?,
+                        (CheckFormat::Human, _) => out.write_all(&shown)?,
+                        (CheckFormat::Concise, _) => output::concise::report(out, &result)?,
+                        (CheckFormat::Jsonl, _) => output::jsonl::report(out, &result)?,
+                        (CheckFormat::Github, _) => output::github::report(out, &result)?,
                         _ => {}
                     }
                 }
                 summary.add(&result);
                 failing |= fails(&result, threshold, args.fail_on_unknown);
-                if args.format.is_document() {
-                    results.push(result);
-                }
             }
             Err(e) => errors.push(e),
         }
@@ -342,24 +368,21 @@ pub(super) fn check(
                 output::human::summary(out, &summary, args.lang.into())?;
             }
         }
-        CheckFormat::Json => {
-            if let Some(json) = json {
-                json.end(out, &summary, &unreadable)?;
+        CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Gitlab => {
+            if let Some(d) = document {
+                d.end(out, &summary, &unreadable)?;
             }
         }
         CheckFormat::Jsonl => {
             output::jsonl::errors(out, &unreadable)?;
             output::jsonl::summary_line(out, &summary)?;
         }
-        CheckFormat::Sarif => output::sarif::render(out, &results, &summary, &unreadable)?,
-        CheckFormat::Junit => output::junit::render(out, &results, &summary, &unreadable)?,
         CheckFormat::Github => {
             output::github::unreadable(out, &unreadable)?;
             if !args.quiet {
                 output::github::summary(out, &summary)?;
             }
         }
-        CheckFormat::Gitlab => output::gitlab::render(out, &results, &unreadable)?,
     }
     out.flush()?;
     if !matches!(args.format, CheckFormat::Human | CheckFormat::Concise) {

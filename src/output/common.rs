@@ -4,6 +4,7 @@
 
 use crate::check::finding::{Finding, Status};
 use crate::report::Span;
+use std::io::{self, Write};
 
 /// The name of a status in every format: `pass`, `fail`, `unknown`, `not_applicable`.
 pub(crate) fn status_name(s: Status) -> &'static str {
@@ -32,6 +33,29 @@ pub(crate) fn location(path: &str, span: Option<Span>) -> String {
         Some(s) => format!("{path}:{}:{}", s.line, s.column),
         None => path.to_string(),
     }
+}
+
+// Streaming a pretty-printed document a piece at a time: each piece is printed alone by
+// serde_json and indented to its depth (JSON strings hold no raw line breaks, so indenting
+// lines is safe).
+
+/// Writes `json` with every line indented by `n` spaces.
+pub(crate) fn indented(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
+    w.write_all(&b" ".repeat(n))?;
+    indented_rest(w, json, n)
+}
+
+/// Writes `json` with every line but the first indented by `n` spaces.
+pub(crate) fn indented_rest(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
+    let pad = b" ".repeat(n);
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+            w.write_all(&pad)?;
+        }
+        w.write_all(line)?;
+    }
+    Ok(())
 }
 
 /// Evidence is cut at this many characters (and `…` appended) by the check stage.

@@ -9,7 +9,7 @@
 //! not be read is a `blocker` on its file.
 
 use super::Unreadable;
-use super::common::{is_reported, unknown_text};
+use super::common::{indented, is_reported, unknown_text};
 use crate::check::finding::{Finding, ReportResult, Status};
 use crate::rulebook::Severity;
 use serde::Serialize;
@@ -54,51 +54,94 @@ fn path_hash(path: &str) -> String {
     format!("{h:016x}")
 }
 
-/// Writes the run as one code-quality report.
+/// The issues of one report: its failures and unknowns.
+fn issues(r: &ReportResult) -> Vec<Issue<'_>> {
+    let path = path_hash(&r.path);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for f in r.findings.iter().filter(|f| is_reported(f)) {
+        let print = f.fingerprint();
+        let n = seen.entry(print.clone()).or_insert(0);
+        *n += 1;
+        out.push(Issue {
+            description: match f.status {
+                Status::Unknown => unknown_text(f),
+                _ => f.message.clone(),
+            },
+            check_name: format!("{} {}", f.rule, f.name),
+            fingerprint: format!("{print}-{path}-{n}"),
+            severity: severity(f),
+            location: Location {
+                path: &r.path,
+                lines: Lines {
+                    begin: f.span.map_or(1, |s| s.line),
+                },
+            },
+        });
+    }
+    out
+}
+
+/// The issue of an input that could not be read.
+fn blocker(u: &Unreadable) -> Issue<'_> {
+    Issue {
+        description: u.message.clone(),
+        check_name: format!("reportlint {}", u.code),
+        fingerprint: format!("unreadable-{}", path_hash(&u.path)),
+        severity: "blocker",
+        location: Location {
+            path: &u.path,
+            lines: Lines { begin: 1 },
+        },
+    }
+}
+
+/// Writes the report a report at a time, as JSON array elements: `begin`, `report` for each result
+/// in input order, `end` with the unreadable inputs. Nothing but the current report is held; the
+/// bytes are serde_json's pretty printing of the whole array.
+pub struct Stream {
+    issues: usize,
+}
+
+impl Stream {
+    pub fn begin(w: &mut dyn Write) -> io::Result<Stream> {
+        w.write_all(b"[")?;
+        Ok(Stream { issues: 0 })
+    }
+
+    fn issue(&mut self, w: &mut dyn Write, issue: &Issue) -> io::Result<()> {
+        w.write_all(if self.issues == 0 { b"\n" } else { b",\n" })?;
+        self.issues += 1;
+        indented(w, &serde_json::to_vec_pretty(issue)?, 2)
+    }
+
+    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+        for issue in issues(r) {
+            self.issue(w, &issue)?;
+        }
+        Ok(())
+    }
+
+    pub fn end(mut self, w: &mut dyn Write, unreadable: &[Unreadable]) -> io::Result<()> {
+        for u in unreadable {
+            self.issue(w, &blocker(u))?;
+        }
+        w.write_all(if self.issues == 0 { b"]\n" } else { b"\n]\n" })
+    }
+}
+
+/// The whole report from results held in memory (what `check` streams).
+#[cfg(test)]
 pub fn render(
     w: &mut dyn Write,
     results: &[ReportResult],
     unreadable: &[Unreadable],
 ) -> io::Result<()> {
-    let mut issues = Vec::new();
+    let mut stream = Stream::begin(w)?;
     for r in results {
-        let path = path_hash(&r.path);
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for f in r.findings.iter().filter(|f| is_reported(f)) {
-            let print = f.fingerprint();
-            let n = seen.entry(print.clone()).or_insert(0);
-            *n += 1;
-            issues.push(Issue {
-                description: match f.status {
-                    Status::Unknown => unknown_text(f),
-                    _ => f.message.clone(),
-                },
-                check_name: format!("{} {}", f.rule, f.name),
-                fingerprint: format!("{print}-{path}-{n}"),
-                severity: severity(f),
-                location: Location {
-                    path: &r.path,
-                    lines: Lines {
-                        begin: f.span.map_or(1, |s| s.line),
-                    },
-                },
-            });
-        }
+        stream.report(w, r)?;
     }
-    for u in unreadable {
-        issues.push(Issue {
-            description: u.message.clone(),
-            check_name: format!("reportlint {}", u.code),
-            fingerprint: format!("unreadable-{}", path_hash(&u.path)),
-            severity: "blocker",
-            location: Location {
-                path: &u.path,
-                lines: Lines { begin: 1 },
-            },
-        });
-    }
-    serde_json::to_writer_pretty(&mut *w, &issues)?;
-    w.write_all(b"\n")
+    stream.end(w, unreadable)
 }
 
 #[cfg(test)]
@@ -117,6 +160,39 @@ mod tests {
             .as_array()
             .unwrap()
             .clone()
+    }
+
+    /// The streamed bytes are exactly serde_json's pretty printing of the whole array.
+    #[test]
+    fn streaming_gives_the_bytes_of_the_whole_array() {
+        let (results, _) = fixture::results();
+        let u = Unreadable {
+            path: "ci/坏\".txt".into(),
+            uri: String::new(),
+            code: "input::empty".into(),
+            message: "ci/坏\".txt: the file is empty".into(),
+            help: None,
+        };
+        for (results, unreadable) in [
+            (&results[..], &[][..]),
+            (&[][..], &[][..]),
+            (&results[..], std::slice::from_ref(&u)),
+            (&[][..], std::slice::from_ref(&u)),
+        ] {
+            let mut streamed = Vec::new();
+            render(&mut streamed, results, unreadable).unwrap();
+            let whole: Vec<Issue> = results
+                .iter()
+                .flat_map(issues)
+                .chain(unreadable.iter().map(blocker))
+                .collect();
+            let mut expected = serde_json::to_vec_pretty(&whole).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! out here rather than derived from the check stage's types so that renaming a field there
 //! cannot change the output. JSON Lines ([`super::jsonl`]) prints the same objects.
 
-use super::common::status_name;
+use super::common::{indented, indented_rest, status_name};
 use crate::check::finding::{Finding, ReportResult, Summary};
 use crate::report::Span;
 use serde::Serialize;
@@ -188,25 +188,6 @@ impl Stream {
         )?;
         w.write_all(b"\n}\n")
     }
-}
-
-/// Writes `json` with every line indented by `n` spaces.
-fn indented(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
-    w.write_all(&b" ".repeat(n))?;
-    indented_rest(w, json, n)
-}
-
-/// Writes `json` with every line but the first indented by `n` spaces.
-fn indented_rest(w: &mut dyn Write, json: &[u8], n: usize) -> io::Result<()> {
-    let pad = b" ".repeat(n);
-    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            w.write_all(b"\n")?;
-            w.write_all(&pad)?;
-        }
-        w.write_all(line)?;
-    }
-    Ok(())
 }
 
 /// The whole run as one JSON document, from results held in memory (what `check` streams).

@@ -79,74 +79,78 @@ fn counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> (usize, usize,
         })
 }
 
-/// Writes the run as one JUnit XML document; `unreadable` are the inputs that could not be read.
-pub fn render(
-    w: &mut dyn Write,
-    results: &[ReportResult],
+/// The document's first lines: the XML declaration and `<testsuites>` with the run's totals.
+fn header(
+    x: &mut String,
+    (tests, failures, skipped): (usize, usize, usize),
     summary: &Summary,
-    unreadable: &[Unreadable],
-) -> io::Result<()> {
-    let (tests, failures, skipped) = counts(results.iter().flat_map(|r| &r.findings));
-    let (tests, errors) = (tests + unreadable.len(), unreadable.len());
+    errors: usize,
+) {
+    let tests = tests + errors;
     let seconds = summary.elapsed_ms as f64 / 1000.0;
-    let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         x,
         "<testsuites name=\"reportlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
          skipped=\"{skipped}\" time=\"{seconds:.3}\">"
     );
-    for r in results {
-        let path = escape(&r.path, true);
-        let (tests, failures, skipped) = counts(&r.findings);
-        let _ = writeln!(
+}
+
+/// One report's `<testsuite>`.
+fn suite(x: &mut String, r: &ReportResult) {
+    let path = escape(&r.path, true);
+    let (tests, failures, skipped) = counts(&r.findings);
+    let _ = writeln!(
+        x,
+        "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" \
+         skipped=\"{skipped}\">"
+    );
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    for f in &r.findings {
+        let n = seen.entry((&f.rule, &f.name)).or_insert(0);
+        *n += 1;
+        let mut name = format!("{} {}", f.rule, f.name);
+        if *n > 1 {
+            let _ = write!(name, " #{n}");
+        }
+        let _ = write!(
             x,
-            "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" \
-             skipped=\"{skipped}\">"
+            "    <testcase classname=\"{path}\" name=\"{}\"",
+            escape(&name, true)
         );
-        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-        for f in &r.findings {
-            let n = seen.entry((&f.rule, &f.name)).or_insert(0);
-            *n += 1;
-            let mut name = format!("{} {}", f.rule, f.name);
-            if *n > 1 {
-                let _ = write!(name, " #{n}");
+        match f.status {
+            Status::Pass => x.push_str("/>\n"),
+            Status::Fail => {
+                let _ = write!(
+                    x,
+                    ">\n      <failure type=\"{}\" message=\"{}\">",
+                    f.severity.name(),
+                    escape(&f.message, true),
+                );
+                x.push_str(&escape(&failure_body(&r.path, f), false));
+                x.push_str("</failure>\n    </testcase>\n");
             }
-            let _ = write!(
-                x,
-                "    <testcase classname=\"{path}\" name=\"{}\"",
-                escape(&name, true)
-            );
-            match f.status {
-                Status::Pass => x.push_str("/>\n"),
-                Status::Fail => {
-                    let _ = write!(
-                        x,
-                        ">\n      <failure type=\"{}\" message=\"{}\">",
-                        f.severity.name(),
-                        escape(&f.message, true),
-                    );
-                    x.push_str(&escape(&failure_body(&r.path, f), false));
-                    x.push_str("</failure>\n    </testcase>\n");
-                }
-                Status::Unknown | Status::NotApplicable | Status::Waived => {
-                    let message = match f.status {
-                        Status::Unknown => unknown_text(f),
-                        Status::Waived => {
-                            format!("waived: {}", f.reason.as_deref().unwrap_or(""))
-                        }
-                        _ => "not applicable".to_string(),
-                    };
-                    let _ = writeln!(
-                        x,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                        escape(&message, true)
-                    );
-                }
+            Status::Unknown | Status::NotApplicable | Status::Waived => {
+                let message = match f.status {
+                    Status::Unknown => unknown_text(f),
+                    Status::Waived => {
+                        format!("waived: {}", f.reason.as_deref().unwrap_or(""))
+                    }
+                    _ => "not applicable".to_string(),
+                };
+                let _ = writeln!(
+                    x,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    escape(&message, true)
+                );
             }
         }
-        x.push_str("  </testsuite>\n");
     }
+    x.push_str("  </testsuite>\n");
+}
+
+/// The suites of the inputs that could not be read, and the end of the document.
+fn footer(x: &mut String, unreadable: &[Unreadable]) {
     for u in unreadable {
         let path = escape(&u.path, true);
         let mut body = u.message.clone();
@@ -164,6 +168,86 @@ pub fn render(
         );
     }
     x.push_str("</testsuites>\n");
+}
+
+/// Writes the document with every report's suite spooled to an anonymous temporary file as it
+/// comes: `<testsuites>` opens with the run's totals, which are known only at the end, and
+/// memory should hold one report, not the run. `begin`, `report` for each result in input
+/// order, then `end` writes the document. The temporary file is deleted when dropped (it has no
+/// name once created); it lives in `TMPDIR` or `/tmp`.
+pub struct Stream {
+    spool: io::BufWriter<std::fs::File>,
+    totals: (usize, usize, usize),
+    suite: String,
+}
+
+impl Stream {
+    pub fn begin() -> io::Result<Stream> {
+        let file = tempfile::tempfile().map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot create a temporary file in {} for the JUnit document: {e} \
+                     (set TMPDIR to a writable folder)",
+                    std::env::temp_dir().display()
+                ),
+            )
+        })?;
+        Ok(Stream {
+            spool: io::BufWriter::new(file),
+            totals: (0, 0, 0),
+            suite: String::new(),
+        })
+    }
+
+    pub fn report(&mut self, r: &ReportResult) -> io::Result<()> {
+        let (tests, failures, skipped) = counts(&r.findings);
+        self.totals.0 += tests;
+        self.totals.1 += failures;
+        self.totals.2 += skipped;
+        self.suite.clear();
+        suite(&mut self.suite, r);
+        self.spool.write_all(self.suite.as_bytes())
+    }
+
+    pub fn end(
+        self,
+        w: &mut dyn Write,
+        summary: &Summary,
+        unreadable: &[Unreadable],
+    ) -> io::Result<()> {
+        use std::io::Seek;
+        let mut x = String::new();
+        header(&mut x, self.totals, summary, unreadable.len());
+        w.write_all(x.as_bytes())?;
+        let mut file = self.spool.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        io::copy(&mut file, w)?;
+        x.clear();
+        footer(&mut x, unreadable);
+        w.write_all(x.as_bytes())
+    }
+}
+
+/// The whole document from results held in memory (what `check` streams through a spool).
+#[cfg(test)]
+pub fn render(
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    summary: &Summary,
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
+    let mut x = String::new();
+    header(
+        &mut x,
+        counts(results.iter().flat_map(|r| &r.findings)),
+        summary,
+        unreadable.len(),
+    );
+    for r in results {
+        suite(&mut x, r);
+    }
+    footer(&mut x, unreadable);
     w.write_all(x.as_bytes())
 }
 
@@ -181,6 +265,37 @@ mod tests {
         let mut out = Vec::new();
         render(&mut out, &results, &summary, &[]).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// Spooled to a temporary file, the document is byte for byte the one built in memory.
+    #[test]
+    fn streaming_gives_the_bytes_of_the_whole_document() {
+        let (results, summary) = fixture::results();
+        let u = Unreadable {
+            path: "ci/坏<.txt".into(),
+            uri: String::new(),
+            code: "input::empty".into(),
+            message: "ci/坏<.txt: the file is empty".into(),
+            help: Some("write the report".into()),
+        };
+        for (results, unreadable) in [
+            (&results[..], &[][..]),
+            (&[][..], &[][..]),
+            (&results[..], std::slice::from_ref(&u)),
+        ] {
+            let mut whole = Vec::new();
+            render(&mut whole, results, &summary, unreadable).unwrap();
+            let mut stream = Stream::begin().unwrap();
+            for r in results {
+                stream.report(r).unwrap();
+            }
+            let mut streamed = Vec::new();
+            stream.end(&mut streamed, &summary, unreadable).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
     }
 
     /// An element as parsed back: name, attributes (unescaped) and, for `<failure>`, its text.

@@ -11,10 +11,17 @@
 //! edits elsewhere in the report), so dashboards follow a finding as lines move. An input that
 //! could not be read makes the invocation unsuccessful and is a `toolExecutionNotifications`
 //! entry naming the file: a broken run never looks clean.
+//!
+//! The log is written as reports are checked ([`Stream`]), so memory holds one report's results,
+//! not the run's: the run's `results` come first and `tool` (whose rules are those met on the
+//! way) and `invocations` (which know every unreadable input) after them. JSON gives the order of
+//! an object's members no meaning, and SARIF readers parse the whole log.
 
 use super::Unreadable;
-use super::common::{http_uri, is_reported, report_uri, unknown_text, whole_evidence};
-use crate::check::finding::{Finding, ReportResult, Status, Summary};
+use super::common::{http_uri, indented, is_reported, report_uri, unknown_text, whole_evidence};
+#[cfg(test)]
+use crate::check::finding::Summary;
+use crate::check::finding::{Finding, ReportResult, Status};
 use crate::rulebook::Severity;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -37,23 +44,6 @@ pub(crate) fn level(s: Severity) -> &'static str {
 // in is modelled; absent optional properties are left out rather than written as null.
 
 #[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool<'a>,
-    invocations: [Invocation<'a>; 1],
-    column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
-}
-
-#[derive(Serialize)]
 struct Tool<'a> {
     driver: Driver<'a>,
 }
@@ -64,7 +54,7 @@ struct Driver<'a> {
     name: &'static str,
     version: &'static str,
     information_uri: &'static str,
-    rules: Vec<Descriptor<'a>>,
+    rules: &'a [Descriptor],
 }
 
 #[derive(Serialize)]
@@ -103,16 +93,17 @@ fn text<'a>(s: impl Into<Cow<'a, str>>) -> Text<'a> {
     Text { text: s.into() }
 }
 
+/// A rule's descriptor, owned: it outlives the report whose finding introduced the rule.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Descriptor<'a> {
-    id: &'a str,
-    name: &'a str,
-    short_description: Text<'a>,
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Text<'static>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    full_description: Option<Text<'a>>,
+    full_description: Option<Text<'static>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<Text<'a>>,
+    help: Option<Text<'static>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<String>,
     default_configuration: Configuration,
@@ -168,13 +159,14 @@ struct Region<'a> {
 }
 
 /// The reporting descriptor of the rule of `f` (rule-level fields are the same on every finding).
-fn descriptor(f: &Finding) -> Descriptor<'_> {
+fn descriptor(f: &Finding) -> Descriptor {
+    let owned = |s: &str| text(s.to_string());
     Descriptor {
-        id: &f.rule,
-        name: &f.name,
-        short_description: text(&f.title),
-        full_description: f.basis.as_deref().map(text),
-        help: f.help.as_deref().map(text),
+        id: f.rule.clone(),
+        name: f.name.clone(),
+        short_description: owned(&f.title),
+        full_description: f.basis.as_deref().map(owned),
+        help: f.help.as_deref().map(owned),
         help_uri: f.link.as_deref().and_then(http_uri),
         default_configuration: Configuration {
             level: level(f.severity),
@@ -228,50 +220,100 @@ fn notification(u: &Unreadable) -> Notification<'_> {
     }
 }
 
-/// Writes the run as one SARIF log; `unreadable` are the inputs that could not be read.
-pub fn render(
-    w: &mut dyn Write,
-    results: &[ReportResult],
-    _summary: &Summary,
-    unreadable: &[Unreadable],
-) -> io::Result<()> {
-    let mut rules = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut sarif_results = Vec::new();
-    for r in results {
+/// The members of the run written after its results.
+#[derive(Serialize)]
+struct Tail<'a> {
+    tool: Tool<'a>,
+    invocations: [Invocation<'a>; 1],
+}
+
+/// Writes the log a report at a time: `begin`, `report` for each result in input order, `end`.
+/// What is held is one descriptor per rule met so far. The bytes are serde_json's pretty printing
+/// of the whole log (see the test `streaming_gives_the_bytes_of_the_whole_log`).
+pub struct Stream {
+    rules: Vec<Descriptor>,
+    index: HashMap<String, usize>,
+    results: usize,
+}
+
+impl Stream {
+    pub fn begin(w: &mut dyn Write) -> io::Result<Stream> {
+        write!(
+            w,
+            "{{\n  \"$schema\": \"{SCHEMA_URI}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \
+             \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
+        )?;
+        Ok(Stream {
+            rules: Vec::new(),
+            index: HashMap::new(),
+            results: 0,
+        })
+    }
+
+    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         let uri = report_uri(r);
         for f in &r.findings {
-            let i = *index.entry(&f.rule).or_insert_with(|| {
-                rules.push(descriptor(f));
-                rules.len() - 1
-            });
+            let i = match self.index.get(f.rule.as_str()) {
+                Some(&i) => i,
+                None => {
+                    self.rules.push(descriptor(f));
+                    self.index.insert(f.rule.clone(), self.rules.len() - 1);
+                    self.rules.len() - 1
+                }
+            };
             if is_reported(f) {
-                sarif_results.push(result(&uri, f, i));
+                w.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
+                self.results += 1;
+                indented(w, &serde_json::to_vec_pretty(&result(&uri, f, i))?, 8)?;
             }
         }
+        Ok(())
     }
-    let log = Log {
-        schema: SCHEMA_URI,
-        version: "2.1.0",
-        runs: [Run {
+
+    /// Closes the results and writes the tool and the invocation; `unreadable` are the inputs
+    /// that could not be read.
+    pub fn end(self, w: &mut dyn Write, unreadable: &[Unreadable]) -> io::Result<()> {
+        if self.results > 0 {
+            w.write_all(b"\n      ")?;
+        }
+        w.write_all(b"],\n")?;
+        let tail = serde_json::to_vec_pretty(&self.tail(unreadable))?;
+        // The tail's members, without its braces, at the run's depth.
+        indented(w, &tail[2..tail.len() - 2], 4)?;
+        w.write_all(b"\n    }\n  ]\n}\n")
+    }
+
+    fn tail<'a>(&'a self, unreadable: &'a [Unreadable]) -> Tail<'a> {
+        Tail {
             tool: Tool {
                 driver: Driver {
                     name: "reportlint",
                     version: env!("CARGO_PKG_VERSION"),
                     information_uri: crate::REPOSITORY,
-                    rules,
+                    rules: &self.rules,
                 },
             },
             invocations: [Invocation {
                 execution_successful: unreadable.is_empty(),
                 tool_execution_notifications: unreadable.iter().map(notification).collect(),
             }],
-            column_kind: "unicodeCodePoints",
-            results: sarif_results,
-        }],
-    };
-    serde_json::to_writer_pretty(&mut *w, &log)?;
-    w.write_all(b"\n")
+        }
+    }
+}
+
+/// The whole log from results held in memory (what `check` streams).
+#[cfg(test)]
+pub fn render(
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    _summary: &Summary,
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
+    let mut stream = Stream::begin(w)?;
+    for r in results {
+        stream.report(w, r)?;
+    }
+    stream.end(w, unreadable)
 }
 
 #[cfg(test)]
@@ -302,6 +344,71 @@ mod tests {
         compiler.add_resource(&id, schema).unwrap();
         let index = compiler.compile(&id, &mut schemas).unwrap();
         schemas.validate(log, index).map_err(|e| format!("{e:#}"))
+    }
+
+    /// The log as one value, members in the order the stream writes them.
+    #[derive(Serialize)]
+    struct WholeLog<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [WholeRun<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WholeRun<'a> {
+        column_kind: &'static str,
+        results: Vec<SarifResult<'a>>,
+        #[serde(flatten)]
+        tail: Tail<'a>,
+    }
+
+    /// The streamed bytes are exactly serde_json's pretty printing of the whole log.
+    #[test]
+    fn streaming_gives_the_bytes_of_the_whole_log() {
+        let (results, summary) = fixture::results();
+        let unreadable = [crate::output::Unreadable {
+            path: "b\"ad.txt".into(),
+            uri: "b%22ad.txt".into(),
+            code: "input::empty".into(),
+            message: "b\"ad.txt: the file is empty (0 bytes)".into(),
+            help: None,
+        }];
+        for (results, unreadable) in [
+            (&results[..], &[][..]),
+            (&[][..], &[][..]),
+            (&results[..], &unreadable[..]),
+            (&[][..], &unreadable[..]),
+        ] {
+            let mut streamed = Vec::new();
+            render(&mut streamed, results, &summary, unreadable).unwrap();
+            // The same results and descriptors, collected first.
+            let mut stream = Stream::begin(&mut Vec::new()).unwrap();
+            let mut whole_results = Vec::new();
+            for r in results {
+                stream.report(&mut Vec::new(), r).unwrap();
+                let uri = report_uri(r);
+                for f in r.findings.iter().filter(|f| is_reported(f)) {
+                    whole_results.push(result(&uri, f, stream.index[f.rule.as_str()]));
+                }
+            }
+            let whole = WholeLog {
+                schema: SCHEMA_URI,
+                version: "2.1.0",
+                runs: [WholeRun {
+                    column_kind: "unicodeCodePoints",
+                    results: whole_results,
+                    tail: stream.tail(unreadable),
+                }],
+            };
+            let mut expected = serde_json::to_vec_pretty(&whole).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 
     #[test]
