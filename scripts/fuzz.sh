@@ -22,12 +22,10 @@ printf '%-12s %12s %10s %8s  %s\n' target executions exec/s seconds result
 for t in "${targets[@]}"; do
   mkdir -p "work/$t" "artifacts/$t"
   cp -n "corpus/$t"/* "work/$t"/ 2>/dev/null || true
-  extra=()
-  [ "$t" = pdf ] && extra=(../fixtures/pdf)
   log=$(mktemp)
   # -rss_limit_mb: a report of any size must stay well under 2 GB; -timeout: no input may take
   # 10 s; -max_len: up to 256 KB per input.
-  if cargo +nightly fuzz run -O --debug-assertions "$t" "work/$t" "${extra[@]}" -- \
+  if cargo +nightly fuzz run -O --debug-assertions "$t" "work/$t" -- \
     -dict=dict/reports.dict -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
     -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
     result=ok
