@@ -55,6 +55,10 @@ pub(super) struct AuditArgs {
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
+    /// Largest report to read, in bytes or with K, M or G (1024-based); a larger file is an
+    /// error naming the limit.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = super::parse_size)]
+    max_file_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -182,6 +186,7 @@ pub(super) fn audit(
         baseline: None,
         record_baseline: false,
         encoding: args.encoding.as_deref(),
+        max_file_size: args.max_file_size,
         stdin_filename: args.stdin_filename.clone(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
@@ -238,14 +243,14 @@ pub(super) fn audit(
             .map(|&(s, k)| files[series[s].steps[k].to].clone())
             .collect();
         let mut followups = Vec::new();
-        let forced = setup.forced;
+        let read = setup.read;
         let rows_ref = &rows;
         let series_ref = &series;
         let mut k = 0;
         setup.each_chunk(
             &again,
             |(path, format)| {
-                let source = input::load(path, *format, forced)?;
+                let source = input::load(path, *format, read)?;
                 let report = crate::report::parse(source.text, &source.heading_hints);
                 Ok((path.clone(), report))
             },

@@ -91,6 +91,13 @@ pub(super) struct CheckArgs {
     /// Decode every file with this encoding instead of detecting it.
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
+    /// Findings shown per report in human output; a line counts the rest (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_findings: usize,
+    /// Largest report to read, in bytes or with K, M or G (1024-based); a larger file is an
+    /// error naming the limit.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = super::parse_size)]
+    max_file_size: u64,
 }
 
 impl CheckArgs {
@@ -232,6 +239,7 @@ pub(super) fn check(
         baseline: args.baseline.as_deref(),
         record_baseline: args.write_baseline.is_some(),
         encoding: args.encoding.as_deref(),
+        max_file_size: args.max_file_size,
         stdin_filename: args.stdin_filename.clone(),
     };
     let Some(mut setup) = super::pipeline::setup(opts, err, diag)? else {
@@ -303,6 +311,7 @@ pub(super) fn check(
                 &result,
                 &report.original,
                 args.lang.into(),
+                args.max_findings,
             );
             let _ = output::trace::human(&mut shown, &result);
         }

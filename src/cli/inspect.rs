@@ -22,6 +22,10 @@ pub(super) struct InspectArgs {
     /// Decode every file with this encoding instead of detecting it (utf-8, gb18030, big5, utf-16le…).
     #[arg(long, value_name = "ENCODING")]
     encoding: Option<String>,
+    /// Largest report to read, in bytes or with K, M or G (1024-based); a larger file is an
+    /// error naming the limit.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = super::parse_size)]
+    max_file_size: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,6 +44,10 @@ pub(super) fn inspect(
     let Ok(forced) = forced_encoding(args.encoding.as_deref(), err)? else {
         return Ok(EXIT_ERROR);
     };
+    let reading = input::ReadOptions {
+        encoding: forced,
+        max_size: args.max_file_size,
+    };
     let collected = input::collect(&args.paths, &args.walk.options(), &|_| true);
     for w in &collected.warnings {
         diag.emit(err, w)?;
@@ -50,9 +58,9 @@ pub(super) fn inspect(
     let mut read = 0;
     for (path, format) in &collected.files {
         let loaded = if path.as_os_str() == input::STDIN {
-            input::load_stdin(path, *format, forced)
+            input::load_stdin(path, *format, reading)
         } else {
-            input::load(path, *format, forced)
+            input::load(path, *format, reading)
         };
         match loaded {
             Ok(mut source) => {

@@ -289,3 +289,64 @@ fn forced_encoding(
         },
     })
 }
+
+/// A size for `--max-file-size`: bytes, or a number with `K`, `M` or `G` (1024-based; `KiB`,
+/// `MB`… are read the same way), from 1 byte to [`input::LARGEST_FILE_SIZE`].
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => {
+            return Err(format!(
+                "`{s}` is not a size: write bytes or a number with K, M or G (256M, 1G)"
+            ));
+        }
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size: it must start with a number (256M, 1G)"))?;
+    let bytes = n.checked_shl(shift).filter(|b| b >> shift == n);
+    match bytes {
+        Some(0) => Err("the size must be at least 1 byte".to_string()),
+        Some(b) if b <= input::LARGEST_FILE_SIZE => Ok(b),
+        _ => Err(format!(
+            "`{s}` is over the largest size, {} bytes (4G − 1): offsets inside a report are 32-bit",
+            input::LARGEST_FILE_SIZE
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_in_bytes_and_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("3 G"), Ok(3 << 30));
+        assert_eq!(parse_size("4294967295"), Ok(u64::from(u32::MAX)));
+    }
+
+    #[test]
+    fn sizes_that_are_not_allowed_say_why() {
+        assert!(parse_size("4G").unwrap_err().contains("32-bit"));
+        assert!(parse_size("99999999999999999999").is_err());
+        assert!(
+            parse_size("18446744073709551615G")
+                .unwrap_err()
+                .contains("largest")
+        );
+        assert!(parse_size("0").unwrap_err().contains("at least 1 byte"));
+        assert!(parse_size("1T").unwrap_err().contains("K, M or G"));
+        assert!(parse_size("M").unwrap_err().contains("start with a number"));
+        assert!(parse_size("-1").is_err());
+    }
+}

@@ -58,6 +58,8 @@ pub(super) struct Options<'a> {
     /// Record the failures for `--write-baseline FILE`.
     pub record_baseline: bool,
     pub encoding: Option<&'a str>,
+    /// `--max-file-size`.
+    pub max_file_size: u64,
     /// What standard input (`-`) is called: its path in messages and for the configuration.
     pub stdin_filename: Option<PathBuf>,
 }
@@ -73,7 +75,8 @@ pub(super) struct Setup {
     pub errors: Vec<InputError>,
     /// Files named on the command line that `--force-exclude` passed over.
     pub excluded: usize,
-    pub forced: Option<&'static encoding_rs::Encoding>,
+    /// How reports are read (`--encoding`, `--max-file-size`).
+    pub read: input::ReadOptions,
     pub stdin_filename: Option<PathBuf>,
     /// The rulebooks in force, as named.
     pub rulebooks: Vec<crate::config::RulebookRef>,
@@ -172,7 +175,10 @@ pub(super) fn setup(
         files: collected.files,
         errors: collected.errors,
         excluded: collected.excluded,
-        forced,
+        read: input::ReadOptions {
+            encoding: forced,
+            max_size: opts.max_file_size,
+        },
         stdin_filename: opts.stdin_filename,
         rulebooks,
         pool: match opts.walk.threads {
@@ -199,9 +205,9 @@ impl Setup {
         let stdin = path.as_os_str() == input::STDIN;
         let (source, name) = if stdin {
             let name = self.stdin_filename.as_ref().unwrap_or(path);
-            (input::load_stdin(name, *format, self.forced)?, name)
+            (input::load_stdin(name, *format, self.read)?, name)
         } else {
-            (input::load(path, *format, self.forced)?, path)
+            (input::load(path, *format, self.read)?, path)
         };
         let report = crate::report::parse(source.text, &source.heading_hints);
         let mut result = crate::check::check_report_traced(

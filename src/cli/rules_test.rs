@@ -270,7 +270,7 @@ fn fixture(
     };
     let source = match crate::input::Format::from_path(report_path)
         .ok_or(())
-        .and_then(|f| crate::input::load(report_path, f, None).map_err(|_| ()))
+        .and_then(|f| crate::input::load(report_path, f, Default::default()).map_err(|_| ()))
     {
         Ok(s) => s,
         Err(()) => {

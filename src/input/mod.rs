@@ -26,9 +26,28 @@ use miette::Diagnostic;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
-/// Largest report accepted, in bytes. Offsets are 32-bit inside the model, and no real report
-/// comes near this.
+/// Largest report read unless `--max-file-size` says otherwise, in bytes: no real report comes
+/// near it, and a check holds about four times the report in memory.
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The most `--max-file-size` may allow: offsets inside the model are 32-bit.
+pub const LARGEST_FILE_SIZE: u64 = u32::MAX as u64;
+
+/// How reports are read: the encoding `--encoding` forces, and the size `--max-file-size` allows.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub max_size: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            encoding: None,
+            max_size: MAX_FILE_SIZE,
+        }
+    }
+}
 
 /// The formats reports come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -174,7 +193,10 @@ pub enum InputError {
     )]
     #[diagnostic(
         code(input::too_large),
-        help("split the file, or check that it really is one report")
+        help(
+            "check that it really is one report, or raise the limit with --max-file-size \
+             (for example --max-file-size 1G; below 4G)"
+        )
     )]
     TooLarge {
         path: PathBuf,
@@ -249,34 +271,33 @@ pub const STDIN: &str = "-";
 
 /// Reads a report from standard input (`-` on the command line), bounded like a file; `name` is
 /// what it is called in messages.
-pub fn load_stdin(
-    name: &Path,
-    format: Format,
-    forced: Option<&'static encoding_rs::Encoding>,
-) -> Result<Source, InputError> {
+pub fn load_stdin(name: &Path, format: Format, opts: ReadOptions) -> Result<Source, InputError> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .take(MAX_FILE_SIZE + 1)
+        .take(opts.max_size + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::Io {
             path: name.to_path_buf(),
             message: format!("standard input: {e}"),
         })?;
-    from_bytes(name, format, &bytes, forced)
+    if bytes.len() as u64 > opts.max_size {
+        return Err(InputError::TooLarge {
+            path: name.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: opts.max_size,
+        });
+    }
+    from_bytes(name, format, &bytes, opts.encoding)
 }
 
 /// Reads and decodes one report.
-pub fn load(
-    path: &Path,
-    format: Format,
-    forced: Option<&'static encoding_rs::Encoding>,
-) -> Result<Source, InputError> {
+pub fn load(path: &Path, format: Format, opts: ReadOptions) -> Result<Source, InputError> {
     use crate::limits::{ReadError, read_regular};
     // Never opened unless regular (a FIFO would block, a device never end), and never read past
     // the limit, whatever the metadata said.
-    let bytes = read_regular(path, MAX_FILE_SIZE).map_err(|e| match e {
+    let bytes = read_regular(path, opts.max_size).map_err(|e| match e {
         ReadError::NotRegular(kind) => InputError::NotRegular {
             path: path.to_path_buf(),
             kind,
@@ -291,7 +312,7 @@ pub fn load(
             message: other.to_string(),
         },
     })?;
-    from_bytes(path, format, &bytes, forced)
+    from_bytes(path, format, &bytes, opts.encoding)
 }
 
 /// The error for input without text: zero bytes, or only blank space.
@@ -312,11 +333,11 @@ pub fn from_bytes(
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<Source, InputError> {
     let path_buf = path.to_path_buf();
-    if bytes.len() as u64 > MAX_FILE_SIZE {
+    if bytes.len() as u64 > LARGEST_FILE_SIZE {
         return Err(InputError::TooLarge {
             path: path_buf,
             size: bytes.len() as u64,
-            limit: MAX_FILE_SIZE,
+            limit: LARGEST_FILE_SIZE,
         });
     }
     let (extracted, encoding) = if format == Format::Docx {

@@ -93,16 +93,26 @@ fn severity(s: Severity) -> miette::Severity {
 }
 
 /// Writes the findings of one report; `original` is the report's text (spans index into it).
+/// At most `max` findings are shown (`--max-findings`; 0: all): failures first, then unknowns,
+/// then waived ones; a last line counts the rest.
 pub fn report(
     w: &mut dyn Write,
     diag: &super::Diagnostics,
     result: &ReportResult,
     original: &str,
     lang: Lang,
+    max: usize,
 ) -> std::io::Result<()> {
     // Shared by this report's diagnostics; only the windows of long lines are copies.
     let text: std::sync::Arc<str> = original.into();
-    for f in result.findings.iter().filter(|f| f.status == Status::Fail) {
+    let mut budget = if max == 0 { usize::MAX } else { max };
+    let mut shown = |_: &&Finding| {
+        let show = budget > 0;
+        budget = budget.saturating_sub(1);
+        show
+    };
+    let of = |s: Status| result.findings.iter().filter(move |f| f.status == s);
+    for f in of(Status::Fail).filter(&mut shown) {
         let (source, label) = match f.span {
             Some(span) => {
                 let (source, range) =
@@ -127,11 +137,7 @@ pub fn report(
         diag.emit(w, &d)?;
         help_lines(w, f, lang)?;
     }
-    for f in result
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Unknown)
-    {
+    for f in of(Status::Unknown).filter(&mut shown) {
         let at = location(&result.path, f.span);
         match lang {
             // The message says in Chinese what the report does not say and what is undecided.
@@ -145,11 +151,7 @@ pub fn report(
             )?,
         }
     }
-    for f in result
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Waived)
-    {
+    for f in of(Status::Waived).filter(&mut shown) {
         let at = location(&result.path, f.span);
         writeln!(
             w,
@@ -160,6 +162,26 @@ pub fn report(
             f.message,
             f.reason.as_deref().unwrap_or("waived")
         )?;
+    }
+    let listed = [Status::Fail, Status::Unknown, Status::Waived];
+    let total = result
+        .findings
+        .iter()
+        .filter(|f| listed.contains(&f.status))
+        .count();
+    if max > 0 && total > max {
+        let rest = total - max;
+        let path = &result.path;
+        match lang {
+            Lang::Zh => writeln!(
+                w,
+                "……{path}：另有 {rest} 项未显示（每份报告最多显示 {max} 项，见 --max-findings）"
+            )?,
+            Lang::En => writeln!(
+                w,
+                "… {path}: {rest} more not shown (at most {max} per report; see --max-findings)"
+            )?,
+        }
     }
     Ok(())
 }

@@ -76,7 +76,7 @@ pub const SEEDS: [&str; 5] = [
 /// Parses a file through the same path the CLI takes.
 pub fn parse_file(path: &Path) -> reportlint::report::Report {
     let format = reportlint::input::Format::from_path(path).unwrap();
-    let source = reportlint::input::load(path, format, None).expect("readable");
+    let source = reportlint::input::load(path, format, Default::default()).expect("readable");
     reportlint::report::parse(source.text, &source.heading_hints)
 }
 

@@ -358,3 +358,82 @@ fn force_exclude_applies_the_configuration_to_named_files() {
             .contains("the configuration excludes every file named")
     );
 }
+
+#[test]
+fn max_findings_shows_the_first_and_counts_the_rest() {
+    let seed = "fixtures/reports/nanfeng-2020.txt";
+    let all = run(&["check", "--color", "never", seed]);
+    let cut = run(&["check", "--color", "never", "--max-findings", "2", seed]);
+    assert_eq!(
+        cut.code, all.code,
+        "the exit status does not depend on what is shown"
+    );
+    // Four findings listed in full; two shown, two counted.
+    let diagnostics = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains(" × ") || l.contains(" ⚠ ") || l.contains(" ☞ "))
+            .count()
+    };
+    assert_eq!(diagnostics(&all.stdout), 4, "{}", all.stdout);
+    assert_eq!(diagnostics(&cut.stdout), 2, "{}", cut.stdout);
+    assert!(
+        cut.stdout
+            .contains("……fixtures/reports/nanfeng-2020.txt：另有 2 项未显示（每份报告最多显示 2 项，见 --max-findings）"),
+        "{}",
+        cut.stdout
+    );
+    assert!(!all.stdout.contains("未显示"));
+    // The summary still counts every finding.
+    assert_eq!(
+        all.stdout.lines().last().map(|l| l.split('（').next()),
+        cut.stdout.lines().last().map(|l| l.split('（').next())
+    );
+    let none = run(&["check", "--color", "never", "--max-findings", "0", seed]);
+    assert_eq!(diagnostics(&none.stdout), 4);
+}
+
+#[test]
+fn max_file_size_refuses_a_larger_report_and_goes_on() {
+    let small = "fixtures/reports/nanfeng-2020.txt"; // 8 547 bytes
+    let large = "fixtures/reports/wangbao-2023.txt"; // 12 278 bytes
+    let r = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--max-file-size",
+        "10K",
+        small,
+        large,
+    ]);
+    assert_eq!(r.code, 2, "an unreadable input fails the run");
+    assert!(
+        r.stderr.contains(
+            "fixtures/reports/wangbao-2023.txt: the file is 12278 bytes; the limit is 10240 bytes"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("--max-file-size"),
+        "the error says how to raise it"
+    );
+    assert!(
+        r.stdout.contains("fixtures/reports/nanfeng-2020.txt:"),
+        "the other report is checked"
+    );
+    // Raised, both are read.
+    let r = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--max-file-size",
+        "1M",
+        small,
+        large,
+    ]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    // A size that is no size is refused before anything is read.
+    let r = run(&["check", "--max-file-size", "4G", small]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("32-bit"), "{}", r.stderr);
+}

@@ -57,7 +57,9 @@ fn lines_wrapped_by_the_page_layout_are_rejoined_into_the_text_paragraphs() {
         // The HTML that was printed had one block per non-empty line of the text: the PDF text
         // has one line per block again, however many lines the page layout wrapped it into.
         let source = std::fs::read_to_string(root().join(text)).unwrap();
-        let extracted = load(&pdf(file), Format::Pdf, None).unwrap().text;
+        let extracted = load(&pdf(file), Format::Pdf, Default::default())
+            .unwrap()
+            .text;
         assert_eq!(
             extracted.lines().count(),
             source.lines().filter(|l| !l.trim().is_empty()).count(),
@@ -68,7 +70,7 @@ fn lines_wrapped_by_the_page_layout_are_rejoined_into_the_text_paragraphs() {
 
 #[test]
 fn page_numbers_are_dropped_from_the_text() {
-    let dash = load(&pdf("wangbao-2023.pdf"), Format::Pdf, None).unwrap();
+    let dash = load(&pdf("wangbao-2023.pdf"), Format::Pdf, Default::default()).unwrap();
     assert!(!dash.text.contains("- 1 -") && !dash.text.contains("-1-"));
     // A paragraph that runs from page 3 onto page 4 (after `-3-`) is one line.
     assert!(
@@ -78,7 +80,12 @@ fn page_numbers_are_dropped_from_the_text() {
         "{}",
         dash.text
     );
-    let chinese = load(&pdf("yangshe-2023-traditional.pdf"), Format::Pdf, None).unwrap();
+    let chinese = load(
+        &pdf("yangshe-2023-traditional.pdf"),
+        Format::Pdf,
+        Default::default(),
+    )
+    .unwrap();
     assert!(!chinese.text.contains("第 1 页") && !chinese.text.contains("第1页"));
     // Page 2 ends inside `行政執法`.
     assert!(
@@ -92,7 +99,12 @@ fn page_numbers_are_dropped_from_the_text() {
 #[test]
 fn type3_fonts_that_name_kangxi_radicals_read_as_ideographs() {
     // Chromium embeds Noto CJK as Type3 fonts whose ToUnicode says `⼈` (U+2F08) for `人`.
-    let s = load(&pdf("xinzhuang-excerpt.pdf"), Format::Pdf, None).unwrap();
+    let s = load(
+        &pdf("xinzhuang-excerpt.pdf"),
+        Format::Pdf,
+        Default::default(),
+    )
+    .unwrap();
     assert!(s.text.contains("常熟市人民政府"), "{}", s.text);
     assert!(
         !s.text
@@ -113,7 +125,7 @@ fn a_pdf_with_an_owner_password_only_is_read() {
 }
 
 fn error_of(path: &Path) -> InputError {
-    load(path, Format::Pdf, None).expect_err("unreadable")
+    load(path, Format::Pdf, Default::default()).expect_err("unreadable")
 }
 
 #[test]
