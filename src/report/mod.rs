@@ -18,6 +18,7 @@ pub mod lines;
 pub mod normalize;
 pub mod numerals;
 pub mod outline;
+pub mod shared;
 pub mod tail;
 
 use serde::Serialize;
@@ -199,6 +200,8 @@ pub struct Report {
 pub(crate) struct Doc<'a> {
     pub orig: &'a str,
     pub norm: &'a str,
+    /// The same text, for pieces that share it ([`shared::SharedStr`]).
+    pub shared: &'a std::sync::Arc<str>,
     pub map: &'a normalize::OffsetMap,
     pub index: &'a LineIndex,
     /// Normalised byte range of every line, without its `\n` and without Markdown decoration
@@ -250,6 +253,7 @@ impl<'a> Doc<'a> {
         Doc {
             orig,
             norm: text,
+            shared: &norm.text,
             map: &norm.map,
             index,
             lines,

@@ -76,8 +76,9 @@ pub struct Section {
 /// A paragraph of running text (possibly re-joined across a page break).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Paragraph {
-    /// The normalised text, with page-break line breaks removed.
-    pub text: String,
+    /// The normalised text, with page-break line breaks removed: a range of the report's
+    /// normalised text when it is one piece (no copy).
+    pub text: super::shared::SharedStr,
     pub span: Span,
     /// The innermost section it belongs to.
     pub section: Option<usize>,
@@ -320,7 +321,15 @@ pub(crate) fn recognise(doc: &Doc, body: Range<usize>, hints: &[HeadingHint]) ->
     }
 
     for p in &mut paragraphs {
-        p.text = p.pieces.iter().map(|r| &doc.norm[r.clone()]).collect();
+        p.text = match p.pieces.as_slice() {
+            [one] => super::shared::SharedStr::slice(doc.shared, one.clone()),
+            pieces => super::shared::SharedStr::owned(
+                &pieces
+                    .iter()
+                    .map(|r| &doc.norm[r.clone()])
+                    .collect::<String>(),
+            ),
+        };
         p.span = doc.span(p.norm());
     }
     find_items(doc, &mut paragraphs);
@@ -338,7 +347,7 @@ fn previous_end(doc: &Doc, offset: usize) -> usize {
 fn new_paragraph(norm: Range<usize>, section: Option<usize>, in_heading: bool) -> Paragraph {
     // Text and span are filled in once all its lines are known.
     Paragraph {
-        text: String::new(),
+        text: Default::default(),
         span: Span::default(),
         section,
         in_heading,

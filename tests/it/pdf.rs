@@ -51,7 +51,7 @@ fn lines_wrapped_by_the_page_layout_are_rejoined_into_the_text_paragraphs() {
         let from_pdf = parse_file(&pdf(file));
         let from_text = parse_file(&root().join(text));
         let texts = |r: &reportlint::report::Report| -> Vec<String> {
-            r.paragraphs.iter().map(|p| p.text.clone()).collect()
+            r.paragraphs.iter().map(|p| p.text.to_string()).collect()
         };
         assert_eq!(texts(&from_pdf), texts(&from_text), "{file}");
         // The HTML that was printed had one block per non-empty line of the text: the PDF text
