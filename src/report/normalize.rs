@@ -154,6 +154,16 @@ fn to_simplified(text: String) -> String {
     if converted == text {
         return text;
     }
+    // Character for character of the same length (always, so far): the converted text is the
+    // answer, and no third copy of a large report is made.
+    if converted.len() == text.len()
+        && text
+            .chars()
+            .zip(converted.chars())
+            .all(|(t, s)| t.len_utf8() == s.len_utf8())
+    {
+        return converted;
+    }
     text.chars()
         .zip(converted.chars())
         .map(|(t, s)| if t.len_utf8() == s.len_utf8() { s } else { t })
