@@ -33,6 +33,11 @@ pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 /// The most `--max-file-size` may allow: offsets inside the model are 32-bit.
 pub const LARGEST_FILE_SIZE: u64 = u32::MAX as u64;
 
+/// Most lines a report may have. The model costs a few hundred bytes per heading or paragraph
+/// whatever its length, so a file of a million `一、x` lines (8 MB) took 460 MB; at this limit
+/// that worst case is under 100 MB. Real reports have a few hundred lines.
+pub const MAX_LINES: usize = 200_000;
+
 /// How reports are read: the encoding `--encoding` forces, and the size `--max-file-size` allows.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
@@ -409,6 +414,16 @@ pub fn from_bytes(
         };
         (extracted, enc.name())
     };
+    let lines = line_count(&extracted.text);
+    if lines > MAX_LINES {
+        return Err(InputError::Limit {
+            path: path_buf,
+            message: format!("the report has {lines} lines; the limit is {MAX_LINES}"),
+            hint: "no report is this long: check that the file holds one report, and split it \
+                   if it holds several"
+                .into(),
+        });
+    }
     if extracted.text.trim().is_empty() {
         return Err(InputError::Empty {
             path: path_buf,
@@ -426,6 +441,12 @@ pub fn from_bytes(
         text: extracted.text,
         heading_hints: extracted.heading_hints,
     })
+}
+
+/// Lines of a text: its line breaks, and one more for a last line without one.
+fn line_count(text: &str) -> usize {
+    let breaks = text.bytes().filter(|&b| b == b'\n').count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 /// `# …` to `###### …` lines of a Markdown file, as heading hints.
@@ -456,6 +477,25 @@ mod tests {
         assert_eq!(Format::from_path(Path::new("b.md")), Some(Format::Markdown));
         assert_eq!(Format::from_path(Path::new("b.PDF")), Some(Format::Pdf));
         assert_eq!(Format::from_path(Path::new("README")), None);
+    }
+
+    #[test]
+    fn a_report_over_the_line_limit_is_refused_by_name() {
+        let at_limit = "一、x\n".repeat(MAX_LINES);
+        assert!(from_bytes(Path::new("a.txt"), Format::Text, at_limit.as_bytes(), None).is_ok());
+        let over = format!("{at_limit}x");
+        let e = from_bytes(Path::new("a.txt"), Format::Text, over.as_bytes(), None).unwrap_err();
+        assert!(matches!(e, InputError::Limit { .. }), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "a.txt: the report has {} lines; the limit is {MAX_LINES}",
+                MAX_LINES + 1
+            )
+        );
+        assert_eq!(line_count(""), 0);
+        assert_eq!(line_count("a"), 1);
+        assert_eq!(line_count("a\nb\n"), 2);
     }
 
     #[test]
