@@ -264,7 +264,9 @@ impl Setup {
     }
 
     /// Runs `work` on every file, in parallel within chunks of [`CHUNK`], and hands the results
-    /// to `take` in input order after each chunk: memory holds one chunk's results.
+    /// to `take` in input order, a chunk at a time: memory holds two chunks' results. While
+    /// `take` writes one chunk (on this thread), the workers already check the next one, so
+    /// they do not wait for the output.
     pub fn each_chunk<T: Send>(
         &self,
         files: &[(PathBuf, input::Format)],
@@ -272,16 +274,33 @@ impl Setup {
         mut take: impl FnMut(Result<T, InputError>) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         use rayon::prelude::*;
-        for chunk in files.chunks(CHUNK) {
-            let run = || chunk.par_iter().map(&work).collect::<Vec<_>>();
-            let done = match &self.pool {
-                Some(pool) => pool.install(run),
-                None => run(),
-            };
-            for d in done {
-                take(d)?;
+        let run = |chunk: &[(PathBuf, input::Format)]| {
+            let all = || chunk.par_iter().map(&work).collect::<Vec<_>>();
+            match &self.pool {
+                Some(pool) => pool.install(all),
+                None => all(),
             }
-        }
-        Ok(())
+        };
+        let finish = |handle: std::thread::ScopedJoinHandle<'_, Vec<_>>| match handle.join() {
+            Ok(done) => done,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        std::thread::scope(|scope| {
+            let mut pending = None;
+            for chunk in files.chunks(CHUNK) {
+                let next = scope.spawn(move || run(chunk));
+                if let Some(previous) = pending.replace(next) {
+                    for d in finish(previous) {
+                        take(d)?;
+                    }
+                }
+            }
+            if let Some(last) = pending {
+                for d in finish(last) {
+                    take(d)?;
+                }
+            }
+            Ok(())
+        })
     }
 }
