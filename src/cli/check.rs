@@ -296,8 +296,8 @@ pub(super) fn check(
             return Ok(EXIT_ERROR);
         }
     };
-    // A report is parsed, checked and (for people) rendered in one step, in parallel; its text
-    // does not outlive the step.
+    // A report is parsed, checked and, in the formats that print each report on its own,
+    // rendered in one step, in parallel; its text does not outlive the step.
     let check_one = |file: &(PathBuf, input::Format)| {
         let (report, mut result) = setup.evaluate(file)?;
         // What is below --min-severity is neither shown nor counted.
@@ -314,24 +314,28 @@ pub(super) fn check(
                 args.max_findings,
             );
             let _ = output::trace::human(&mut shown, &result);
+        } else if !args.statistics {
+            let _ = match args.format {
+                CheckFormat::Concise => output::concise::report(&mut shown, &result),
+                CheckFormat::Jsonl => output::jsonl::report(&mut shown, &result),
+                CheckFormat::Github => output::github::report(&mut shown, &result),
+                _ => Ok(()),
+            };
         }
         Ok::<_, InputError>((result, shown))
     };
-    // In chunks: parallel within a chunk, printed in input order after it, so that memory holds
-    // one chunk's output, not the whole run's.
+    // In chunks: parallel within a chunk, printed in input order while the next chunk is
+    // checked, so that memory holds two chunks' output, not the whole run's.
     setup.each_chunk(&setup.files, check_one, |c| {
         match c {
             Ok((result, shown)) => {
                 if args.statistics {
                     statistics.add(&result);
                 } else {
-                    match (args.format, &mut document) {
-                        (_, Some(d)) => d.report(out, &result)?,
-                        (CheckFormat::Human, _) => out.write_all(&shown)?,
-                        (CheckFormat::Concise, _) => output::concise::report(out, &result)?,
-                        (CheckFormat::Jsonl, _) => output::jsonl::report(out, &result)?,
-                        (CheckFormat::Github, _) => output::github::report(out, &result)?,
-                        _ => {}
+                    match &mut document {
+                        Some(d) => d.report(out, &result)?,
+                        // Rendered by the worker.
+                        None => out.write_all(&shown)?,
                     }
                 }
                 summary.add(&result);
