@@ -20,6 +20,7 @@ pub mod numerals;
 pub mod outline;
 pub mod shared;
 pub mod tail;
+mod traditional;
 
 use serde::Serialize;
 

@@ -150,6 +150,9 @@ fn pinyin_gloss(rest: &str) -> usize {
 /// normalising idempotent. fast2s yields one character per character; a replacement of another
 /// UTF-8 length (none is known) is refused so that the offset map stays exact.
 fn to_simplified(text: String) -> String {
+    if !super::traditional::may_change(&text) {
+        return text;
+    }
     let converted = fast2s::convert(&text);
     if converted == text {
         return text;
