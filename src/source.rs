@@ -23,7 +23,9 @@ const CONTEXT: usize = 60;
 fn line_at(text: &str, at: usize) -> (usize, usize) {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let end = if text[..end].ends_with('\r') {
+    // The `\r` of a CRLF or CR-only ending is not shown, unless `at` is past it (a label at the
+    // very end of `a\r\r`): the line must still hold `at`.
+    let end = if end > at && text[..end].ends_with('\r') {
         end - 1
     } else {
         end
@@ -257,6 +259,18 @@ mod tests {
         assert_eq!(lines[0], format!("{}…", "法".repeat(CONTEXT)));
         let contents = src.read_span(&label.into(), 0, 0).unwrap();
         assert_eq!((contents.line() + 1, contents.column() + 1), (2, 1));
+    }
+
+    /// Found by fuzzing the configuration loader: a YAML error at the very end of `%''2\r\r\r`
+    /// put the line's end (before the last `\r`) before the label, and `clamp` panicked.
+    #[test]
+    fn a_label_after_a_carriage_return_at_the_end_is_shown() {
+        for (text, at) in [("%''2\r\r\r", 7), ("ab\r\n", 3), ("\r", 1), ("a\r\nb", 2)] {
+            let text: Arc<str> = text.into();
+            let (source, range) = CharColumns::around("c.yaml", &text, at..at);
+            assert!(range.start <= range.end, "{text:?} {at}: {range:?}");
+            assert!(range.end <= source.text.len(), "{text:?} {at}: {range:?}");
+        }
     }
 
     #[test]
