@@ -285,6 +285,18 @@ pub(crate) mod fixture {
         (results, summary)
     }
 
+    /// An empty input that could not be read, with markup and quotes in its name, as `check`
+    /// reports it.
+    pub fn unreadable(path: &str) -> crate::output::Unreadable {
+        crate::output::Unreadable {
+            path: path.into(),
+            uri: super::path_to_uri(path),
+            code: "input::empty".into(),
+            message: format!("{path}: the file is empty (0 bytes)"),
+            help: Some("write the report".into()),
+        }
+    }
+
     /// Percent-decoding, to check that URIs round-trip.
     pub fn percent_decode(s: &str) -> String {
         let b = s.as_bytes();

@@ -166,13 +166,7 @@ mod tests {
     #[test]
     fn streaming_gives_the_bytes_of_the_whole_array() {
         let (results, _) = fixture::results();
-        let u = Unreadable {
-            path: "ci/坏\".txt".into(),
-            uri: String::new(),
-            code: "input::empty".into(),
-            message: "ci/坏\".txt: the file is empty".into(),
-            help: None,
-        };
+        let u = fixture::unreadable("ci/坏\".txt");
         for (results, unreadable) in [
             (&results[..], &[][..]),
             (&[][..], &[][..]),

@@ -271,13 +271,7 @@ mod tests {
     #[test]
     fn streaming_gives_the_bytes_of_the_whole_document() {
         let (results, summary) = fixture::results();
-        let u = Unreadable {
-            path: "ci/坏<.txt".into(),
-            uri: String::new(),
-            code: "input::empty".into(),
-            message: "ci/坏<.txt: the file is empty".into(),
-            help: Some("write the report".into()),
-        };
+        let u = fixture::unreadable("ci/坏<.txt");
         for (results, unreadable) in [
             (&results[..], &[][..]),
             (&[][..], &[][..]),

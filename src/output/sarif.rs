@@ -368,13 +368,7 @@ mod tests {
     #[test]
     fn streaming_gives_the_bytes_of_the_whole_log() {
         let (results, summary) = fixture::results();
-        let unreadable = [crate::output::Unreadable {
-            path: "b\"ad.txt".into(),
-            uri: "b%22ad.txt".into(),
-            code: "input::empty".into(),
-            message: "b\"ad.txt: the file is empty (0 bytes)".into(),
-            help: None,
-        }];
+        let unreadable = [fixture::unreadable("b\"ad<.txt")];
         for (results, unreadable) in [
             (&results[..], &[][..]),
             (&[][..], &[][..]),
