@@ -131,46 +131,17 @@ enum CheckFormat {
 
 /// The document being written, for the formats that are one document (every one of them is
 /// written a report at a time; JUnit spools its suites until the totals are known).
-enum Document {
-    Json(output::json::Stream),
-    Sarif(output::sarif::Stream),
-    Junit(output::junit::Stream),
-    Gitlab(output::gitlab::Stream),
-}
-
-impl Document {
-    fn begin(format: CheckFormat, out: &mut dyn Write) -> std::io::Result<Option<Document>> {
-        Ok(Some(match format {
-            CheckFormat::Json => Document::Json(output::json::Stream::begin(out)?),
-            CheckFormat::Sarif => Document::Sarif(output::sarif::Stream::begin(out)?),
-            CheckFormat::Junit => Document::Junit(output::junit::Stream::begin()?),
-            CheckFormat::Gitlab => Document::Gitlab(output::gitlab::Stream::begin(out)?),
-            _ => return Ok(None),
-        }))
-    }
-
-    fn report(&mut self, out: &mut dyn Write, r: &ReportResult) -> std::io::Result<()> {
-        match self {
-            Document::Json(s) => s.report(out, r),
-            Document::Sarif(s) => s.report(out, r),
-            Document::Junit(s) => s.report(r),
-            Document::Gitlab(s) => s.report(out, r),
-        }
-    }
-
-    fn end(
-        self,
-        out: &mut dyn Write,
-        summary: &Summary,
-        unreadable: &[output::Unreadable],
-    ) -> std::io::Result<()> {
-        match self {
-            Document::Json(s) => s.end(out, summary, unreadable),
-            Document::Sarif(s) => s.end(out, unreadable),
-            Document::Junit(s) => s.end(out, summary, unreadable),
-            Document::Gitlab(s) => s.end(out, unreadable),
-        }
-    }
+fn begin_document(
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<Option<Box<dyn output::DocumentStream>>> {
+    Ok(Some(match format {
+        CheckFormat::Json => Box::new(output::json::Stream::begin(out)?),
+        CheckFormat::Sarif => Box::new(output::sarif::Stream::begin(out)?),
+        CheckFormat::Junit => Box::new(output::junit::Stream::begin()?),
+        CheckFormat::Gitlab => Box::new(output::gitlab::Stream::begin(out)?),
+        _ => return Ok(None),
+    }))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -289,7 +260,7 @@ pub(super) fn check(
     let mut summary = Summary::default();
     let mut statistics = output::statistics::Statistics::default();
     // Every format is written a report at a time, documents included.
-    let mut document = match Document::begin(args.format, out) {
+    let mut document = match begin_document(args.format, out) {
         Ok(d) => d,
         Err(e) => {
             writeln!(err, "reportlint: {e}")?;

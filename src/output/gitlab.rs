@@ -10,7 +10,7 @@
 
 use super::Unreadable;
 use super::common::{indented, is_reported, unknown_text};
-use crate::check::finding::{Finding, ReportResult, Status};
+use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -114,15 +114,22 @@ impl Stream {
         self.issues += 1;
         indented(w, &serde_json::to_vec_pretty(issue)?, 2)
     }
+}
 
-    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+impl super::DocumentStream for Stream {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         for issue in issues(r) {
             self.issue(w, &issue)?;
         }
         Ok(())
     }
 
-    pub fn end(mut self, w: &mut dyn Write, unreadable: &[Unreadable]) -> io::Result<()> {
+    fn end(
+        mut self: Box<Self>,
+        w: &mut dyn Write,
+        _summary: &Summary,
+        unreadable: &[Unreadable],
+    ) -> io::Result<()> {
         for u in unreadable {
             self.issue(w, &blocker(u))?;
         }
@@ -137,11 +144,14 @@ pub fn render(
     results: &[ReportResult],
     unreadable: &[Unreadable],
 ) -> io::Result<()> {
-    let mut stream = Stream::begin(w)?;
-    for r in results {
-        stream.report(w, r)?;
-    }
-    stream.end(w, unreadable)
+    let summary = Summary::default();
+    super::render_whole(
+        Box::new(Stream::begin(w)?),
+        w,
+        results,
+        &summary,
+        unreadable,
+    )
 }
 
 #[cfg(test)]

@@ -157,8 +157,10 @@ impl Stream {
         write!(w, "{{\n  \"version\": {VERSION},\n  \"reports\": [")?;
         Ok(Stream { reports: 0 })
     }
+}
 
-    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+impl super::DocumentStream for Stream {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         let out = ReportOut {
             path: &r.path,
             findings: r.findings.iter().map(FindingOut::from).collect(),
@@ -168,8 +170,8 @@ impl Stream {
         indented(w, &serde_json::to_vec_pretty(&out)?, 4)
     }
 
-    pub fn end(
-        self,
+    fn end(
+        self: Box<Self>,
         w: &mut dyn Write,
         summary: &Summary,
         unreadable: &[super::Unreadable],
@@ -198,11 +200,7 @@ pub fn render(
     summary: &Summary,
     unreadable: &[super::Unreadable],
 ) -> io::Result<()> {
-    let mut stream = Stream::begin(w)?;
-    for r in results {
-        stream.report(w, r)?;
-    }
-    stream.end(w, summary, unreadable)
+    super::render_whole(Box::new(Stream::begin(w)?), w, results, summary, unreadable)
 }
 
 #[cfg(test)]

@@ -199,8 +199,10 @@ impl Stream {
             suite: String::new(),
         })
     }
+}
 
-    pub fn report(&mut self, r: &ReportResult) -> io::Result<()> {
+impl super::DocumentStream for Stream {
+    fn report(&mut self, _: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         let (tests, failures, skipped) = counts(&r.findings);
         self.totals.0 += tests;
         self.totals.1 += failures;
@@ -210,8 +212,8 @@ impl Stream {
         self.spool.write_all(self.suite.as_bytes())
     }
 
-    pub fn end(
-        self,
+    fn end(
+        self: Box<Self>,
         w: &mut dyn Write,
         summary: &Summary,
         unreadable: &[Unreadable],
@@ -279,12 +281,10 @@ mod tests {
         ] {
             let mut whole = Vec::new();
             render(&mut whole, results, &summary, unreadable).unwrap();
-            let mut stream = Stream::begin().unwrap();
-            for r in results {
-                stream.report(r).unwrap();
-            }
             let mut streamed = Vec::new();
-            stream.end(&mut streamed, &summary, unreadable).unwrap();
+            let stream = Box::new(Stream::begin().unwrap());
+            crate::output::render_whole(stream, &mut streamed, results, &summary, unreadable)
+                .unwrap();
             assert_eq!(
                 String::from_utf8(streamed).unwrap(),
                 String::from_utf8(whole).unwrap()

@@ -17,7 +17,8 @@ pub mod sarif;
 pub mod statistics;
 pub mod trace;
 
-use std::io::Write;
+use crate::check::finding::{ReportResult, Summary};
+use std::io::{self, Write};
 
 /// An input that could not be read, as every `check` format reports it: a SARIF notification, a
 /// JUnit error, a GitHub `::error`, a JSON `errors` entry.
@@ -45,6 +46,34 @@ impl From<&crate::input::InputError> for Unreadable {
             help: e.help().map(|h| h.to_string()),
         }
     }
+}
+
+/// A `check` format that is one document, written a report at a time (JSON, SARIF, JUnit,
+/// GitLab): each format's `Stream::begin` opens it, `report` takes each result in input order,
+/// `end` closes it with the inputs that could not be read and the run's totals.
+pub trait DocumentStream {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()>;
+    fn end(
+        self: Box<Self>,
+        w: &mut dyn Write,
+        summary: &Summary,
+        unreadable: &[Unreadable],
+    ) -> io::Result<()>;
+}
+
+/// A whole document from results held in memory, through its stream: what `check` writes.
+#[cfg(test)]
+pub(crate) fn render_whole(
+    mut stream: Box<dyn DocumentStream>,
+    w: &mut dyn Write,
+    results: &[ReportResult],
+    summary: &Summary,
+    unreadable: &[Unreadable],
+) -> io::Result<()> {
+    for r in results {
+        stream.report(w, r)?;
+    }
+    stream.end(w, summary, unreadable)
 }
 
 /// Renders miette diagnostics (errors about inputs, later rulebooks and findings) as text.

@@ -19,9 +19,7 @@
 
 use super::Unreadable;
 use super::common::{http_uri, indented, is_reported, report_uri, unknown_text, whole_evidence};
-#[cfg(test)]
-use crate::check::finding::Summary;
-use crate::check::finding::{Finding, ReportResult, Status};
+use crate::check::finding::{Finding, ReportResult, Status, Summary};
 use crate::rulebook::Severity;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -250,7 +248,26 @@ impl Stream {
         })
     }
 
-    pub fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+    fn tail<'a>(&'a self, unreadable: &'a [Unreadable]) -> Tail<'a> {
+        Tail {
+            tool: Tool {
+                driver: Driver {
+                    name: "reportlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    information_uri: crate::REPOSITORY,
+                    rules: &self.rules,
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: unreadable.is_empty(),
+                tool_execution_notifications: unreadable.iter().map(notification).collect(),
+            }],
+        }
+    }
+}
+
+impl super::DocumentStream for Stream {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         let uri = report_uri(r);
         for f in &r.findings {
             let i = match self.index.get(f.rule.as_str()) {
@@ -272,7 +289,12 @@ impl Stream {
 
     /// Closes the results and writes the tool and the invocation; `unreadable` are the inputs
     /// that could not be read.
-    pub fn end(self, w: &mut dyn Write, unreadable: &[Unreadable]) -> io::Result<()> {
+    fn end(
+        self: Box<Self>,
+        w: &mut dyn Write,
+        _summary: &Summary,
+        unreadable: &[Unreadable],
+    ) -> io::Result<()> {
         if self.results > 0 {
             w.write_all(b"\n      ")?;
         }
@@ -282,23 +304,6 @@ impl Stream {
         indented(w, &tail[2..tail.len() - 2], 4)?;
         w.write_all(b"\n    }\n  ]\n}\n")
     }
-
-    fn tail<'a>(&'a self, unreadable: &'a [Unreadable]) -> Tail<'a> {
-        Tail {
-            tool: Tool {
-                driver: Driver {
-                    name: "reportlint",
-                    version: env!("CARGO_PKG_VERSION"),
-                    information_uri: crate::REPOSITORY,
-                    rules: &self.rules,
-                },
-            },
-            invocations: [Invocation {
-                execution_successful: unreadable.is_empty(),
-                tool_execution_notifications: unreadable.iter().map(notification).collect(),
-            }],
-        }
-    }
 }
 
 /// The whole log from results held in memory (what `check` streams).
@@ -306,19 +311,16 @@ impl Stream {
 pub fn render(
     w: &mut dyn Write,
     results: &[ReportResult],
-    _summary: &Summary,
+    summary: &Summary,
     unreadable: &[Unreadable],
 ) -> io::Result<()> {
-    let mut stream = Stream::begin(w)?;
-    for r in results {
-        stream.report(w, r)?;
-    }
-    stream.end(w, unreadable)
+    super::render_whole(Box::new(Stream::begin(w)?), w, results, summary, unreadable)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::DocumentStream;
     use crate::output::common::fixture::{self, NASTY, PATH_CN, percent_decode};
     use crate::output::common::path_to_uri;
     use serde_json::{Value, json};
