@@ -106,11 +106,23 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
+}
+
+/// Whether a text may hold a control character other than tab, line breaks and form feed: a C0
+/// byte, DEL, or the lead byte `C2` of U+0080–U+009F (and of other Latin-1 characters). A byte
+/// test the compiler vectorises, so that ordinary text skips the per-character count.
+fn may_hold_controls(text: &str) -> bool {
+    text.bytes().fold(false, |seen, b| {
+        seen | (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) | (b == 0x7F) | (b == 0xC2)
+    })
 }
 
 /// More than 1 % control characters (other than tab, line breaks and form feed) means binary.
 fn control_heavy(text: &str) -> Option<usize> {
+    if !may_hold_controls(text) {
+        return None;
+    }
     let mut controls = 0usize;
     let mut first = None;
     let mut total = 0usize;
@@ -352,5 +364,16 @@ mod tests {
         assert_eq!(encoding_for_label("GBK"), Some(GB18030));
         assert_eq!(encoding_for_label("big5"), Some(BIG5));
         assert_eq!(encoding_for_label("klingon"), None);
+    }
+
+    proptest::proptest! {
+        /// The byte pre-test never misses a control character the count would see.
+        #[test]
+        fn the_control_pretest_misses_nothing(text in "(\\PC|[\\x00-\\x1F\\x7F\\u{80}-\\u{9F}·一二]){0,40}") {
+            let has_control = text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{000C}'));
+            proptest::prop_assert!(!has_control || may_hold_controls(&text));
+        }
     }
 }
