@@ -76,6 +76,13 @@ pub const MAX_TEXT_LEN: usize = u32::MAX as usize - 1;
 /// # Panics
 /// Never on text shorter than [`MAX_TEXT_LEN`]; the input stage refuses larger files first.
 pub fn normalize(original: &str) -> Normalized {
+    normalize_with(original, true)
+}
+
+/// `runs`: copy runs of characters that stay as they are (Han, ASCII other than white space and
+/// `(`) in one step; without it every character goes through [`classify`] (the reference the
+/// tests hold the fast path to).
+fn normalize_with(original: &str, runs: bool) -> Normalized {
     assert!(
         original.len() <= MAX_TEXT_LEN,
         "text too large to normalise"
@@ -87,38 +94,55 @@ pub fn normalize(original: &str) -> Normalized {
         pending_ws: None,
         last: None,
     };
-    let mut chars = original.char_indices().peekable();
-    while let Some((o, c)) = chars.next() {
-        let o = o as u32;
+    let bytes = original.as_bytes();
+    let mut pos = 0;
+    while pos < original.len() {
+        if runs && b.pending_ws.is_none() {
+            let run = unchanged_run(&bytes[pos..]);
+            if run > 0 {
+                b.emit_unchanged(&original[pos..pos + run], pos as u32);
+                pos += run;
+                continue;
+            }
+        }
+        let Some(c) = original[pos..].chars().next() else {
+            break;
+        };
+        let o = pos as u32;
         let olen = c.len_utf8() as u32;
+        pos += c.len_utf8();
         match classify(c) {
             Kind::Drop => b.delete(o, olen),
             Kind::Space => b.space(o, olen),
             Kind::CarriageReturn => {
-                if matches!(chars.peek(), Some((_, '\n'))) {
+                if bytes.get(pos) == Some(&b'\n') {
                     b.delete(o, olen);
                 } else {
                     b.emit('\n', o, olen);
                 }
             }
-            Kind::Char(n) => {
-                b.emit(n, o, olen);
-                // `機(jī)關(guān)`: mirror sites gloss characters with pinyin; the gloss is not text.
-                if is_han(c) {
-                    let gloss = pinyin_gloss(&original[(o + olen) as usize..]);
-                    let end = o + olen + gloss as u32;
-                    while let Some(&(g, gc)) = chars.peek() {
-                        if g as u32 >= end {
-                            break;
-                        }
-                        b.delete(g as u32, gc.len_utf8() as u32);
-                        chars.next();
-                    }
-                }
+            // `機(jī)關(guān)`: mirror sites gloss characters with pinyin; the gloss is not text
+            // (nor is white space between the character and its gloss).
+            Kind::Char('(')
+                if b.last.is_some_and(is_han) && pinyin_gloss(&original[o as usize..]) > 0 =>
+            {
+                pos = b.drop_gloss(original, o as usize);
             }
+            Kind::Char(n) => b.emit(n, o, olen),
         }
     }
     b.finish(original.len() as u32)
+}
+
+/// How many bytes at the start of `bytes` are characters that normalise to themselves and need
+/// no look around: printable ASCII other than `(` (which may open a pinyin gloss), and characters
+/// U+4000–U+9FFF (lead bytes E4–E9). The first other byte is never a continuation byte, so the
+/// run ends at a character boundary.
+fn unchanged_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !matches!(b, 0x21..=0x27 | 0x29..=0x7E | 0x80..=0xBF | 0xE4..=0xE9))
+        .unwrap_or(bytes.len())
 }
 
 fn is_han(c: char) -> bool {
@@ -291,6 +315,27 @@ impl Builder {
         }
     }
 
+    /// `text` (at original offset `o`) as it stands: what [`Builder::emit`] does for each of its
+    /// characters when nothing is pending and each is its own normalised form.
+    fn emit_unchanged(&mut self, text: &str, o: u32) {
+        debug_assert!(self.pending_ws.is_none());
+        let n = self.norm_len();
+        if o as i64 - n as i64 != self.delta {
+            self.checkpoint(n, o);
+        }
+        self.out.push_str(text);
+        self.last = text.chars().next_back();
+    }
+
+    /// Deletes the pinyin gloss at `pos` and returns where the text goes on.
+    fn drop_gloss(&mut self, original: &str, pos: usize) -> usize {
+        let end = pos + pinyin_gloss(&original[pos..]);
+        for (g, gc) in original[pos..end].char_indices() {
+            self.delete((pos + g) as u32, gc.len_utf8() as u32);
+        }
+        end
+    }
+
     fn emit(&mut self, c: char, o: u32, olen: u32) {
         if self.pending_ws.is_some() {
             self.flush_ws(Some(c));
@@ -337,6 +382,8 @@ mod tests {
         // Not glosses: no tone mark, or not after a Chinese character.
         assert_eq!(&*normalize("方案(a)和(PPP)").text, "方案(a)和(PPP)");
         assert_eq!(&*normalize("x(jī)").text, "x(jī)");
+        // Nor is the space before a gloss: dropping it first would leave a gloss for next time.
+        assert_eq!(&*normalize("機 (jī)關").text, "机关");
     }
 
     use super::*;
@@ -401,7 +448,8 @@ mod tests {
         let pieces = prop::sample::select(vec![
             "a", "Z", "1", "０", "９", "％", "（", "）", "，", "：", "。", " ", "  ", "\u{3000}",
             "\t", "\r\n", "\n", "\r", "\u{200B}", "\u{FEFF}", "說", "说", "楊", "鎮", "乾", "隆",
-            "著", "看", "畫", "計", "𠀀", "é", "—", "“", "、", "年", "\u{00A0}", "ａ",
+            "著", "看", "畫", "計", "𠀀", "é", "—", "“", "、", "年", "\u{00A0}", "ａ", "(jī)",
+            "(guān)", "(", ")", "機", "㐀", "x(a)",
         ]);
         prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
     }
@@ -424,6 +472,13 @@ mod tests {
             }
             prop_assert_eq!(n.map.start(n.text.len()), s.len());
             prop_assert_eq!(n.map.end(0), 0);
+        }
+
+        #[test]
+        fn runs_copied_whole_normalise_as_character_by_character(s in alphabet()) {
+            let (fast, slow) = (normalize_with(&s, true), normalize_with(&s, false));
+            prop_assert_eq!(&fast.text, &slow.text);
+            prop_assert_eq!(&fast.map.points, &slow.map.points);
         }
 
         #[test]
