@@ -333,12 +333,24 @@ fn compile_layer_rules(
         );
         return;
     }
-    for raw_rule in &raw.rules.value {
-        let Some(assert) = &raw_rule.assert else {
+    // Rules compile independently (most of it is building their regexes): in parallel, then
+    // taken in file order.
+    use rayon::prelude::*;
+    let compiled: Vec<_> = raw
+        .rules
+        .value
+        .par_iter()
+        .map(|raw_rule| {
+            let assert = raw_rule.assert.as_ref()?;
+            Some(compile_rule(file, &layer.name, raw_rule, assert, scope))
+        })
+        .collect();
+    for (raw_rule, compiled) in raw.rules.value.iter().zip(compiled) {
+        let Some(compiled) = compiled else {
             adjust(layer, raw_rule, rules, errors);
             continue;
         };
-        match compile_rule(file, &layer.name, raw_rule, assert, scope) {
+        match compiled {
             Ok(rule) => {
                 if let Some(i) = rules.iter().position(|r| r.id == rule.id) {
                     if layer.ancestors.contains(&rules[i].origin) {
