@@ -100,6 +100,10 @@ pub(super) fn setup(
     err: &mut dyn Write,
     diag: &output::Diagnostics,
 ) -> std::io::Result<Option<Setup>> {
+    // The parser's regexes compile on another core while the rulebook loads (not with `-j1`).
+    if opts.walk.threads != 1 {
+        rayon::spawn(crate::report::warm_up);
+    }
     let Ok(forced) = forced_encoding(opts.encoding, err)? else {
         return Ok(None);
     };

@@ -157,6 +157,13 @@ fn link_bar(line: &str) -> bool {
             .all(|p| p.chars().count() <= 8 && !p.contains([',', '、', ';']))
 }
 
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [&KEYED, &NAVIGATION, &ANYWHERE, &LONE_BUTTON] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{ChromeKind::*, kind};

@@ -263,6 +263,13 @@ fn chinese_value(run: &str) -> Option<(usize, u64)> {
     None
 }
 
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [&FIGURE, &YEAR_PREFIX] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     fn figs(text: &str) -> Vec<(String, f64, String, bool)> {

@@ -591,6 +591,33 @@ pub(crate) fn issuer_from_body(
     })
 }
 
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [
+        &DOC_NUMBER,
+        &TITLE_WORD,
+        &TITLE_TOPIC,
+        &CHROME,
+        &YEAR,
+        &PLAIN_HAN,
+        &SUBTITLE,
+        &FILED_DATE,
+        &FILED_NUMBER,
+        &RUN_ON_TITLE,
+        &BODY_NAME,
+        &AFTER_YEAR,
+        &REPORTING_YEAR,
+        &CLAUSE_YEAR,
+        &THIS_YEAR,
+        &OPENING_SUBJECT,
+        &SELF_REFERENCE,
+        &REPORTING_SUBJECT,
+        &HEADING_YEAR,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::report::{Source, parse};

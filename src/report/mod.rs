@@ -329,6 +329,17 @@ impl<'a> Doc<'a> {
 }
 
 /// Parses a decoded report. Never fails: what cannot be recognised is simply absent.
+/// Compiles the parser's regexes (~10 ms on first use) now: `check` calls it on a thread of its
+/// own while the rulebook loads, so that the first report is not kept waiting for them.
+pub fn warm_up() {
+    chrome::warm_up();
+    figures::warm_up();
+    front::warm_up();
+    numerals::warm_up();
+    outline::warm_up();
+    tail::warm_up();
+}
+
 pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
     let normalized = normalize(&original);
     let index = LineIndex::new(&original);

@@ -111,6 +111,13 @@ pub fn find_date(s: &str) -> Option<(std::ops::Range<usize>, Date)> {
     }
 }
 
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [&DIGIT_DATE, &CHINESE_DATE] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

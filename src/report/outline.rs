@@ -413,6 +413,11 @@ fn previous_end_in(text: &str, offset: usize) -> usize {
     text[..offset].trim_end().len()
 }
 
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&ITEM);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

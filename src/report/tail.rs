@@ -199,3 +199,10 @@ pub(crate) fn recognise(doc: &Doc) -> Tail {
         first_line: first,
     }
 }
+
+/// Compiles this module's regexes now (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    for re in [&WEB_CHROME, &ISSUED, &DISCLOSURE, &OFFICE, &SIGNER] {
+        LazyLock::force(re);
+    }
+}
