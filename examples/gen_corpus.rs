@@ -1,7 +1,9 @@
-//! Writes a benchmark corpus: the seed reports copied until the corpus reaches a size, in the
-//! encodings and formats reportlint reads (UTF-8 text, GB18030 text, Markdown, HTML).
+//! Writes a benchmark corpus: reports made from the seeds, varied (issuer, year, figures, parts
+//! dropped, residue) and written in every format reportlint reads (UTF-8 and GB18030 text,
+//! Markdown, HTML, DOCX, PDF), deterministic by seed (see `gen_corpus/bench.rs`).
 //!
-//! `cargo run --release --example gen_corpus -- DIR [MEGABYTES]` (default 60).
+//! `cargo run --release --example gen_corpus -- DIR [MEGABYTES] [--seed N]` (default 60 MB,
+//! seed 1; 1000 gives the ~1 GB corpus).
 //!
 //! `cargo run --example gen_corpus -- --years DIR [ISSUERS]` (default 110) writes instead a
 //! corpus for `reportlint audit`: every issuer's reports for 2021, 2022 and 2023, with planted
@@ -9,6 +11,8 @@
 
 use std::path::PathBuf;
 
+#[path = "gen_corpus/bench.rs"]
+mod bench;
 #[path = "gen_corpus/years.rs"]
 mod years;
 
@@ -19,7 +23,7 @@ fn main() {
         .is_some_and(|a| a.starts_with('-') && a != "--years")
     {
         eprintln!(
-            "usage: gen_corpus DIR [MEGABYTES]     reports from the seeds, varied, ~10 KB each\n       gen_corpus --years DIR [ISSUERS] the same issuers over 2021–2023, with planted changes"
+            "usage: gen_corpus DIR [MEGABYTES] [--seed N]  reports from the seeds, varied, ~10 KB each\n       gen_corpus --years DIR [ISSUERS] the same issuers over 2021–2023, with planted changes"
         );
         std::process::exit(2);
     }
@@ -42,54 +46,31 @@ fn main() {
         return;
     }
     let Some(dir) = args.next().map(PathBuf::from) else {
-        eprintln!("usage: gen_corpus DIR [MEGABYTES]");
+        eprintln!("usage: gen_corpus DIR [MEGABYTES] [--seed N]");
         std::process::exit(2);
     };
     let megabytes: usize = args
         .next()
         .map_or(60, |m| m.parse().expect("a number of megabytes"));
-    let seeds_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/reports");
-    let mut seeds: Vec<(String, String)> = std::fs::read_dir(seeds_dir)
-        .expect("fixtures/reports")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (stem, std::fs::read_to_string(&p).unwrap())
-        })
+    let seed: u64 = match args.next().as_deref() {
+        Some("--seed") => args
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("--seed takes a number"),
+        Some(other) => panic!("unexpected argument `{other}`"),
+        None => 1,
+    };
+    let written = bench::write(&dir, megabytes * 1024 * 1024, seed).expect("write the corpus");
+    let formats: Vec<String> = written
+        .by_format
+        .iter()
+        .map(|(f, n)| format!("{n} {f}"))
         .collect();
-    seeds.sort();
-    std::fs::create_dir_all(&dir).expect("create the corpus directory");
-    let target = megabytes * 1024 * 1024;
-    let (mut written, mut files) = (0, 0);
-    'outer: for round in 0.. {
-        for (k, (stem, text)) in seeds.iter().enumerate() {
-            let (name, bytes) = match (round + k) % 4 {
-                0 => (format!("{round:05}-{stem}.txt"), text.clone().into_bytes()),
-                1 => (
-                    format!("{round:05}-{stem}-gb18030.txt"),
-                    encoding_rs::GB18030.encode(text).0.into_owned(),
-                ),
-                2 => (format!("{round:05}-{stem}.md"), text.clone().into_bytes()),
-                _ => {
-                    let body: String = text
-                        .lines()
-                        .filter(|l| !l.trim().is_empty())
-                        .map(|l| format!("<p>{l}</p>\n"))
-                        .collect();
-                    let html = format!(
-                        "<html><head><title>{stem}</title></head><body>\n{body}</body></html>\n"
-                    );
-                    (format!("{round:05}-{stem}.html"), html.into_bytes())
-                }
-            };
-            std::fs::write(dir.join(name), &bytes).expect("write a corpus file");
-            written += bytes.len();
-            files += 1;
-            if written >= target {
-                break 'outer;
-            }
-        }
-    }
-    println!("{files} files, {written} bytes in {}", dir.display());
+    println!(
+        "{} files, {} bytes in {} (seed {seed}): {}",
+        written.files,
+        written.bytes,
+        dir.display(),
+        formats.join(", ")
+    );
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod bad_input;
+mod bench_corpus;
 mod check;
 mod chinese_page;
 mod ci_formats;
