@@ -163,11 +163,11 @@ fn vary(seed: &Report, i: usize, rng: &mut Rng) -> String {
 
     // Another issuer and another year.
     let mut out = kept;
-    if let Some(issuer) = &seed.issuer
-        && issuer.text.chars().count() >= 2
+    if let Some(named) = &seed.issuer
+        && named.text.chars().count() >= 2
     {
-        let name = super::years::issuer(i % 432);
-        out = out.replace(&issuer.text, &name);
+        let name = issuer(i);
+        out = out.replace(&named.text, &name);
     }
     if let Some(year) = &seed.year {
         let y = 2019 + rng.below(7) as i32;
@@ -193,6 +193,23 @@ fn vary(seed: &Report, i: usize, rng: &mut Rng) -> String {
         }
     }
     out
+}
+
+/// The issuer of report `i`: one of 12 × 12 × 4 towns, districts and bureaus (`东湖镇`).
+fn issuer(i: usize) -> String {
+    const FIRST: [&str; 12] = [
+        "东", "西", "南", "北", "青", "白", "金", "石", "桃", "柳", "梅", "松",
+    ];
+    const SECOND: [&str; 12] = [
+        "湖", "山", "河", "桥", "林", "塘", "港", "溪", "岭", "湾", "园", "泉",
+    ];
+    const KIND: [&str; 4] = ["镇", "街道", "区司法局", "县人民政府"];
+    format!(
+        "{}{}{}",
+        FIRST[i % 12],
+        SECOND[(i / 12) % 12],
+        KIND[(i / 144) % 4]
+    )
 }
 
 /// About half of the figures rewritten, digit for digit; dates and document numbers stay, but

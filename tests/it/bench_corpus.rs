@@ -4,10 +4,6 @@
 use crate::run;
 use std::path::Path;
 
-#[path = "../../examples/gen_corpus/years.rs"]
-#[allow(dead_code)]
-mod years;
-
 #[path = "../../examples/gen_corpus/bench.rs"]
 mod bench;
 
