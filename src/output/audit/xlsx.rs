@@ -261,33 +261,39 @@ fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xls
     Ok(())
 }
 
-/// The workbook, as the bytes of an .xlsx file.
+/// The workbook, as the bytes of an .xlsx file. Each sheet is written row by row to a temporary
+/// file as it goes ("low memory" mode: only the shared strings stay in memory), so that an audit
+/// of 10^5 reports does not hold every cell of five sheets at once.
 pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let l = a.lang;
     overview_sheet(
-        wb.add_worksheet().set_name(l.pick("概览", "Overview"))?,
+        wb.add_worksheet_with_low_memory()?
+            .set_name(l.pick("概览", "Overview"))?,
         &st,
         a,
     )?;
     text_sheet(
-        wb.add_worksheet().set_name(l.pick("规则", "Rules"))?,
+        wb.add_worksheet_with_low_memory()?
+            .set_name(l.pick("规则", "Rules"))?,
         &st,
         &rules_grid(a),
     )?;
     matrix_sheet(
-        wb.add_worksheet().set_name(l.pick("矩阵", "Matrix"))?,
+        wb.add_worksheet_with_low_memory()?
+            .set_name(l.pick("矩阵", "Matrix"))?,
         &st,
         a,
     )?;
     figures_sheet(
-        wb.add_worksheet().set_name(l.pick("指标", "Figures"))?,
+        wb.add_worksheet_with_low_memory()?
+            .set_name(l.pick("指标", "Figures"))?,
         &st,
         a,
     )?;
     crossyear_sheet(
-        wb.add_worksheet()
+        wb.add_worksheet_with_low_memory()?
             .set_name(l.pick("跨年度", "Across years"))?,
         &st,
         a,
