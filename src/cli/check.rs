@@ -290,6 +290,7 @@ pub(super) fn check(
                 CheckFormat::Concise => output::concise::report(&mut shown, &result),
                 CheckFormat::Jsonl => output::jsonl::report(&mut shown, &result),
                 CheckFormat::Github => output::github::report(&mut shown, &result),
+                CheckFormat::Json => output::json::fragment(&result).map(|bytes| shown = bytes),
                 _ => Ok(()),
             };
         }
@@ -304,7 +305,7 @@ pub(super) fn check(
                     statistics.add(&result);
                 } else {
                     match &mut document {
-                        Some(d) => d.report(out, &result)?,
+                        Some(d) => d.rendered(out, &result, &shown)?,
                         // Rendered by the worker.
                         None => out.write_all(&shown)?,
                     }

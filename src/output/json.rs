@@ -159,15 +159,30 @@ impl Stream {
     }
 }
 
+/// One report's object, indented to its depth in the document: needs nothing of the stream, so
+/// `check` renders it on the worker that checked the report.
+pub fn fragment(r: &ReportResult) -> io::Result<Vec<u8>> {
+    let out = ReportOut {
+        path: &r.path,
+        findings: r.findings.iter().map(FindingOut::from).collect(),
+    };
+    let mut bytes = Vec::new();
+    indented(&mut bytes, &serde_json::to_vec_pretty(&out)?, 4)?;
+    Ok(bytes)
+}
+
 impl super::DocumentStream for Stream {
     fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
-        let out = ReportOut {
-            path: &r.path,
-            findings: r.findings.iter().map(FindingOut::from).collect(),
-        };
+        self.rendered(w, r, &fragment(r)?)
+    }
+
+    fn rendered(&mut self, w: &mut dyn Write, r: &ReportResult, fragment: &[u8]) -> io::Result<()> {
+        if fragment.is_empty() {
+            return self.report(w, r);
+        }
         w.write_all(if self.reports == 0 { b"\n" } else { b",\n" })?;
         self.reports += 1;
-        indented(w, &serde_json::to_vec_pretty(&out)?, 4)
+        w.write_all(fragment)
     }
 
     fn end(

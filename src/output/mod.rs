@@ -53,6 +53,14 @@ impl From<&crate::input::InputError> for Unreadable {
 /// `end` closes it with the inputs that could not be read and the run's totals.
 pub trait DocumentStream {
     fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()>;
+    /// `report`, given what the format rendered for `r` on a worker thread (empty when it
+    /// renders nothing ahead, as SARIF, whose results number the rules in the order met): a
+    /// format whose reports need no state of the stream (JSON) writes those bytes and only its
+    /// separators.
+    fn rendered(&mut self, w: &mut dyn Write, r: &ReportResult, fragment: &[u8]) -> io::Result<()> {
+        let _ = fragment;
+        self.report(w, r)
+    }
     fn end(
         self: Box<Self>,
         w: &mut dyn Write,
