@@ -291,6 +291,7 @@ pub(super) fn check(
                 CheckFormat::Jsonl => output::jsonl::report(&mut shown, &result),
                 CheckFormat::Github => output::github::report(&mut shown, &result),
                 CheckFormat::Json => output::json::fragment(&result).map(|bytes| shown = bytes),
+                CheckFormat::Sarif => output::sarif::fragment(&result).map(|bytes| shown = bytes),
                 _ => Ok(()),
             };
         }

@@ -266,27 +266,77 @@ impl Stream {
     }
 }
 
-impl super::DocumentStream for Stream {
-    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
-        let uri = report_uri(r);
-        for f in &r.findings {
-            let i = match self.index.get(f.rule.as_str()) {
-                Some(&i) => i,
-                None => {
-                    self.rules.push(descriptor(f));
-                    self.index.insert(f.rule.clone(), self.rules.len() - 1);
-                    self.rules.len() - 1
-                }
-            };
-            if is_reported(f) {
-                w.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
-                self.results += 1;
-                indented(w, &serde_json::to_vec_pretty(&result(&uri, f, i))?, 8)?;
+/// A result's `ruleIndex` in a fragment rendered before the index is known; the stream writes
+/// the index in its place. (Inside a JSON string a quote is escaped, so this cannot occur in a
+/// message.)
+const PENDING_INDEX: usize = u32::MAX as usize;
+const PENDING: &[u8] = b"\"ruleIndex\": 4294967295";
+
+/// One report's results, each after `,\n` and indented to its depth, with [`PENDING`] for the
+/// rule index: rendered on the worker that checked the report.
+pub fn fragment(r: &ReportResult) -> io::Result<Vec<u8>> {
+    let uri = report_uri(r);
+    let mut bytes = Vec::new();
+    for f in r.findings.iter().filter(|f| is_reported(f)) {
+        bytes.extend_from_slice(b",\n");
+        let json = serde_json::to_vec_pretty(&result(&uri, f, PENDING_INDEX))?;
+        indented(&mut bytes, &json, 8)?;
+    }
+    Ok(bytes)
+}
+
+impl Stream {
+    /// The index of a finding's rule in `tool.driver.rules`, which lists the rules in the
+    /// order they are first met.
+    fn index_of(&mut self, f: &Finding) -> usize {
+        match self.index.get(f.rule.as_str()) {
+            Some(&i) => i,
+            None => {
+                self.rules.push(descriptor(f));
+                self.index.insert(f.rule.clone(), self.rules.len() - 1);
+                self.rules.len() - 1
             }
         }
-        Ok(())
+    }
+}
+
+impl super::DocumentStream for Stream {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
+        self.rendered(w, r, &fragment(r)?)
     }
 
+    fn rendered(&mut self, w: &mut dyn Write, r: &ReportResult, fragment: &[u8]) -> io::Result<()> {
+        let mut indices = Vec::new();
+        for f in &r.findings {
+            let i = self.index_of(f);
+            if is_reported(f) {
+                indices.push(i);
+            }
+        }
+        let here;
+        let mut rest = if fragment.is_empty() && !indices.is_empty() {
+            // Nothing rendered ahead: render here.
+            here = self::fragment(r)?;
+            &here[..]
+        } else {
+            fragment
+        };
+        if self.results == 0 {
+            // The first result opens the array: no comma before it.
+            rest = rest.strip_prefix(b",").unwrap_or(rest);
+        }
+        for &i in &indices {
+            let at = memchr::memmem::find(rest, PENDING).ok_or_else(|| {
+                io::Error::other("a SARIF result rendered without its rule index")
+            })?;
+            w.write_all(&rest[..at])?;
+            write!(w, "\"ruleIndex\": {i}")?;
+            rest = &rest[at + PENDING.len()..];
+        }
+        w.write_all(rest)?;
+        self.results += indices.len();
+        Ok(())
+    }
     /// Closes the results and writes the tool and the invocation; `unreadable` are the inputs
     /// that could not be read.
     fn end(
