@@ -189,13 +189,7 @@ fn guess(bytes: &[u8]) -> Result<(String, &'static Encoding), DecodeError> {
     // Mostly valid UTF-8 with a few broken bytes is damaged UTF-8, not another encoding: GBK or
     // Big5 text almost never contains valid multi-byte UTF-8 sequences. A prefix tells.
     let sample = &bytes[..bytes.len().min(SAMPLE)];
-    let lossy = String::from_utf8_lossy(sample);
-    let broken = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
-    let multibyte = lossy
-        .chars()
-        .filter(|&c| c > '\u{7F}' && c != '\u{FFFD}')
-        .count();
-    if multibyte >= 8 * broken.max(1) {
+    if damaged_utf8(sample) {
         return Err(DecodeError::Invalid {
             encoding: UTF_8.name(),
             offset: utf8_error,
@@ -233,6 +227,31 @@ fn guess(bytes: &[u8]) -> Result<(String, &'static Encoding), DecodeError> {
         });
     };
     strict(enc, bytes)
+}
+
+/// Whether a sample that is not UTF-8 is UTF-8 with a few broken bytes: at least 8 valid
+/// multi-byte characters for each broken sequence (as `String::from_utf8_lossy` would replace
+/// them). GBK or Big5 text breaks within its first bytes, so the count stops as soon as the rest
+/// of the sample could not make up for what is broken.
+fn damaged_utf8(sample: &[u8]) -> bool {
+    let (mut broken, mut multibyte) = (0usize, 0usize);
+    let mut left = sample.len();
+    for chunk in sample.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\u{FFFD}' => broken += 1,
+                '\u{80}'.. => multibyte += 1,
+                _ => {}
+            }
+        }
+        broken += usize::from(!chunk.invalid().is_empty());
+        left -= chunk.valid().len() + chunk.invalid().len();
+        // Every character still to come is at least two bytes long if it counts.
+        if multibyte + left / 2 < 8 * broken.max(1) {
+            return false;
+        }
+    }
+    multibyte >= 8 * broken.max(1)
 }
 
 /// Whether chardetng, shown the valid start of a file, takes it for GBK.
@@ -367,6 +386,30 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The early-stopping count of broken UTF-8 agrees with counting `from_utf8_lossy`'s
+        /// replacement characters.
+        #[test]
+        fn damaged_utf8_agrees_with_the_lossy_count(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    // Mostly valid Chinese, so that both answers come up.
+                    30 => proptest::strategy::Just(b"\xe6\xb3\x95".to_vec()),
+                    30 => proptest::strategy::Just(b"\xc3\xa9".to_vec()),
+                    1 => proptest::strategy::Just(b"\xb7\xa8".to_vec()),
+                    1 => proptest::strategy::Just(b"\xef\xbf\xbd".to_vec()),
+                    1 => proptest::strategy::Just(b"a".to_vec()),
+                    1 => proptest::strategy::Just(b"\xe6\xb3".to_vec()),
+                ],
+                0..120,
+            )
+        ) {
+            let sample = parts.concat();
+            let lossy = String::from_utf8_lossy(&sample);
+            let broken = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
+            let multibyte = lossy.chars().filter(|&c| c > '\u{7F}' && c != '\u{FFFD}').count();
+            proptest::prop_assert_eq!(damaged_utf8(&sample), multibyte >= 8 * broken.max(1));
+        }
+
         /// The byte pre-test never misses a control character the count would see.
         #[test]
         fn the_control_pretest_misses_nothing(text in "(\\PC|[\\x00-\\x1F\\x7F\\u{80}-\\u{9F}·一二]){0,40}") {
