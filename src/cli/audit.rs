@@ -308,6 +308,18 @@ fn write_output(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     use output::audit as r;
+    // The workbook is made (its sheets spooled to temporary files) before the output file is
+    // created, so that a failure there leaves an existing file as it was.
+    let workbook = match format {
+        AuditFormat::Xlsx => Some(r::xlsx::render(a).map_err(|e| match e {
+            rust_xlsxwriter::XlsxError::TempFileError(dir, why) => std::io::Error::other(format!(
+                "cannot make the workbook: no temporary file in {} ({why}); set TMPDIR to a writable directory",
+                dir.display()
+            )),
+            other => std::io::Error::other(other),
+        })?),
+        _ => None,
+    };
     // Written straight to the file (buffered) or to standard output, never held whole.
     let mut file = match &args.output {
         Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
@@ -322,7 +334,7 @@ fn write_output(
         AuditFormat::Md => r::markdown::render(w, a)?,
         AuditFormat::Json => r::json::render(w, a)?,
         AuditFormat::Html => r::html::render(w, a)?,
-        AuditFormat::Xlsx => w.write_all(&r::xlsx::render(a).map_err(std::io::Error::other)?)?,
+        AuditFormat::Xlsx => w.write_all(workbook.as_deref().unwrap_or_default())?,
         AuditFormat::Csv => match args.sheet {
             Some(Sheet::Matrix) => r::csv::matrix(w, a)?,
             Some(Sheet::Figures) => r::csv::figures(w, a)?,

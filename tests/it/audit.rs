@@ -455,3 +455,27 @@ fn audit_html_renders_in_a_headless_browser() {
         "screenshot {ours} bytes, blank page {blank} bytes"
     );
 }
+
+#[test]
+fn a_workbook_that_cannot_be_made_leaves_the_output_file_as_it_was() {
+    // The workbook's sheets are spooled to temporary files: with no usable TMPDIR the audit
+    // says so, and an existing output file is not truncated.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("audit.xlsx");
+    std::fs::write(&out, "last year's workbook").unwrap();
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_reportlint"))
+        .args(["audit", "-o", out.to_str().unwrap(), &seeds()])
+        .env("TMPDIR", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no temporary file in") && stderr.contains("TMPDIR"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "last year's workbook"
+    );
+}
