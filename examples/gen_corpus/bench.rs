@@ -383,11 +383,17 @@ fn pdf(text: &str) -> Vec<u8> {
             content.len()
         ));
     }
+    pdf_file(&objects)
+}
+
+/// A PDF file from its numbered object bodies (object 1 the catalog), with a correct
+/// cross-reference table.
+pub fn pdf_file<S: AsRef<str>>(objects: &[S]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (k, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", k + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", k + 1, body.as_ref()).as_bytes());
     }
     let xref = out.len();
     out.extend_from_slice(

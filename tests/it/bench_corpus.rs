@@ -5,7 +5,7 @@ use crate::run;
 use std::path::Path;
 
 #[path = "../../examples/gen_corpus/bench.rs"]
-mod bench;
+pub(crate) mod bench;
 
 fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)

@@ -195,30 +195,9 @@ fn deeply_nested_arrays_do_not_overflow_the_stack() {
     assert!(matches!(e, InputError::Pdf { .. }), "{e:?}");
 }
 
-/// A PDF from numbered object bodies, with a correct cross-reference table.
-fn pdf_from_objects(objects: &[&str]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {} /Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
+// A PDF from numbered object bodies, with a correct cross-reference table (the bench corpus
+// writes its PDFs with the same function).
+use crate::bench_corpus::bench::pdf_file as pdf_from_objects;
 
 fn stream(content: &str, dict: &str) -> String {
     format!(
