@@ -54,9 +54,8 @@ impl From<&crate::input::InputError> for Unreadable {
 pub trait DocumentStream {
     fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()>;
     /// `report`, given what the format rendered for `r` on a worker thread (empty when it
-    /// renders nothing ahead, as SARIF, whose results number the rules in the order met): a
-    /// format whose reports need no state of the stream (JSON) writes those bytes and only its
-    /// separators.
+    /// renders nothing ahead, as JUnit and GitLab): JSON writes those bytes between its
+    /// separators; SARIF fills in each result's rule index as it numbers the rules met.
     fn rendered(&mut self, w: &mut dyn Write, r: &ReportResult, fragment: &[u8]) -> io::Result<()> {
         let _ = fragment;
         self.report(w, r)

@@ -328,9 +328,8 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// Parses a decoded report. Never fails: what cannot be recognised is simply absent.
-/// Compiles the parser's regexes (~10 ms on first use) now: `check` calls it on a thread of its
-/// own while the rulebook loads, so that the first report is not kept waiting for them.
+/// Compiles the parser's regexes (~10 ms on first use) now: `check` and `audit` run it on the
+/// thread pool while the rulebook loads, so that the first report is not kept waiting for them.
 pub fn warm_up() {
     chrome::warm_up();
     figures::warm_up();
@@ -340,6 +339,7 @@ pub fn warm_up() {
     tail::warm_up();
 }
 
+/// Parses a decoded report. Never fails: what cannot be recognised is simply absent.
 pub fn parse(original: String, hints: &[HeadingHint]) -> Report {
     let normalized = normalize(&original);
     let index = LineIndex::new(&original);
