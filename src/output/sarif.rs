@@ -421,8 +421,18 @@ mod tests {
     fn streaming_gives_the_bytes_of_the_whole_log() {
         let (results, summary) = fixture::results();
         let unreadable = [fixture::unreadable("b\"ad<.txt")];
+        // A report with nothing to report first: the first result of the log comes later.
+        let clean = ReportResult {
+            path: "clean.txt".into(),
+            file: None,
+            findings: Vec::new(),
+        };
+        let clean_first: Vec<ReportResult> = std::iter::once(clean)
+            .chain(results.iter().cloned())
+            .collect();
         for (results, unreadable) in [
             (&results[..], &[][..]),
+            (&clean_first[..], &[][..]),
             (&[][..], &[][..]),
             (&results[..], &unreadable[..]),
             (&[][..], &unreadable[..]),
