@@ -12,6 +12,7 @@
 //!
 //! and is written as UTF-8 text, GB18030 text, Markdown, HTML, DOCX or PDF.
 
+use reportlint::output::audit::html::escape;
 use reportlint::report::{Report, parse};
 use std::path::Path;
 
@@ -81,17 +82,8 @@ pub fn write(dir: &Path, target: usize, seed: u64) -> std::io::Result<Written> {
         let mut rng = Rng::new(seed, i as u64);
         let (stem, report) = &seeds[rng.below(seeds.len())];
         let text = vary(report, i, &mut rng);
-        let mut pick = rng.below(100);
-        let (k, ext) = FORMATS
-            .iter()
-            .enumerate()
-            .find(|(_, (_, share))| {
-                let hit = pick < *share;
-                pick = pick.saturating_sub(*share);
-                hit
-            })
-            .map(|(k, (ext, _))| (k, *ext))
-            .unwrap_or((0, "txt"));
+        let k = pick(&mut rng);
+        let ext = FORMATS[k].0;
         let bytes = encode(ext, stem, &text);
         std::fs::write(dir.join(format!("{i:06}-{stem}.{ext}")), &bytes)?;
         out.bytes += bytes.len();
@@ -100,6 +92,19 @@ pub fn write(dir: &Path, target: usize, seed: u64) -> std::io::Result<Written> {
         i += 1;
     }
     Ok(out)
+}
+
+/// A format by its share: the first whose running total passes a draw below 100.
+fn pick(rng: &mut Rng) -> usize {
+    let draw = rng.below(100);
+    let mut total = 0;
+    FORMATS
+        .iter()
+        .position(|&(_, share)| {
+            total += share;
+            draw < total
+        })
+        .unwrap_or(0)
 }
 
 /// The seed reports, parsed once.
@@ -122,7 +127,7 @@ fn seeds() -> Vec<(String, Report)> {
 /// One report's text, varied.
 fn vary(seed: &Report, i: usize, rng: &mut Rng) -> String {
     let text = &seed.original;
-    // Byte ranges to drop, largest first taken whole.
+    // Byte ranges to drop, in text order; one that starts inside an earlier one is left out.
     let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
     let top: Vec<_> = seed
         .sections
@@ -185,24 +190,23 @@ fn vary(seed: &Report, i: usize, rng: &mut Rng) -> String {
         if rng.chance(50) {
             out.insert_str(0, residue);
         } else {
-            // A doubled word in the middle of a paragraph.
-            let mid = (out.len() / 2..out.len())
-                .find(|&p| out.is_char_boundary(p) && out[p..].starts_with("推进"))
+            // A doubled word in the second half of the text (or, without one, the residue).
+            let half = (out.len() / 2..)
+                .find(|&p| out.is_char_boundary(p))
                 .unwrap_or(0);
-            out.insert_str(mid, if mid > 0 { "推进" } else { residue });
+            match out[half..].find("推进") {
+                Some(k) => out.insert_str(half + k, "推进"),
+                None => out.insert_str(0, residue),
+            }
         }
     }
     out
 }
 
-/// The issuer of report `i`: one of 12 × 12 × 4 towns, districts and bureaus (`东湖镇`).
+/// The issuer of report `i`: one of 12 × 12 × 4 towns, streets, bureaus and county governments
+/// (`东湖镇`), named as the years corpus names its towns.
 fn issuer(i: usize) -> String {
-    const FIRST: [&str; 12] = [
-        "东", "西", "南", "北", "青", "白", "金", "石", "桃", "柳", "梅", "松",
-    ];
-    const SECOND: [&str; 12] = [
-        "湖", "山", "河", "桥", "林", "塘", "港", "溪", "岭", "湾", "园", "泉",
-    ];
+    use super::years::{FIRST, SECOND};
     const KIND: [&str; 4] = ["镇", "街道", "区司法局", "县人民政府"];
     format!(
         "{}{}{}",
@@ -271,12 +275,6 @@ fn encode(ext: &str, stem: &str, text: &str) -> Vec<u8> {
 
 fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn html(stem: &str, text: &str) -> String {

@@ -32,10 +32,11 @@ pub struct Planted {
     pub arrangements: usize,
 }
 
-const FIRST: [&str; 12] = [
+/// The two characters of a generated place name (`东` `湖`), shared with the bench corpus.
+pub const FIRST: [&str; 12] = [
     "东", "西", "南", "北", "青", "白", "金", "石", "桃", "柳", "梅", "松",
 ];
-const SECOND: [&str; 12] = [
+pub const SECOND: [&str; 12] = [
     "湖", "山", "河", "桥", "林", "塘", "港", "溪", "岭", "湾", "园", "泉",
 ];
 

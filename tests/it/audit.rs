@@ -5,9 +5,7 @@ use crate::{root, run};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-#[path = "../../examples/gen_corpus/years.rs"]
-#[allow(dead_code)]
-mod years;
+use crate::gen_corpus::years;
 
 /// The generated corpus: 110 issuers × 2021–2023, written once per test run into Cargo's
 /// temporary directory for integration tests, shared by the tests of this binary.

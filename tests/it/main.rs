@@ -7,6 +7,7 @@ mod check;
 mod chinese_page;
 mod ci_formats;
 mod formats;
+mod gen_corpus;
 mod inheritance;
 mod inputs;
 mod integrations;

@@ -197,7 +197,7 @@ fn deeply_nested_arrays_do_not_overflow_the_stack() {
 
 // A PDF from numbered object bodies, with a correct cross-reference table (the bench corpus
 // writes its PDFs with the same function).
-use crate::bench_corpus::bench::pdf_file as pdf_from_objects;
+use crate::gen_corpus::bench::pdf_file as pdf_from_objects;
 
 fn stream(content: &str, dict: &str) -> String {
     format!(
