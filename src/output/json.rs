@@ -178,6 +178,8 @@ impl super::DocumentStream for Stream {
 
     fn rendered(&mut self, w: &mut dyn Write, r: &ReportResult, fragment: &[u8]) -> io::Result<()> {
         if fragment.is_empty() {
+            // Nothing rendered ahead (the worker's render failed): render here, so that the
+            // error is returned.
             return self.report(w, r);
         }
         w.write_all(if self.reports == 0 { b"\n" } else { b",\n" })?;

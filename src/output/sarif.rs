@@ -248,6 +248,19 @@ impl Stream {
         })
     }
 
+    /// The index of a finding's rule in `tool.driver.rules`, which lists the rules in the
+    /// order they are first met.
+    fn index_of(&mut self, f: &Finding) -> usize {
+        match self.index.get(f.rule.as_str()) {
+            Some(&i) => i,
+            None => {
+                self.rules.push(descriptor(f));
+                self.index.insert(f.rule.clone(), self.rules.len() - 1);
+                self.rules.len() - 1
+            }
+        }
+    }
+
     fn tail<'a>(&'a self, unreadable: &'a [Unreadable]) -> Tail<'a> {
         Tail {
             tool: Tool {
@@ -285,21 +298,6 @@ pub fn fragment(r: &ReportResult) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-impl Stream {
-    /// The index of a finding's rule in `tool.driver.rules`, which lists the rules in the
-    /// order they are first met.
-    fn index_of(&mut self, f: &Finding) -> usize {
-        match self.index.get(f.rule.as_str()) {
-            Some(&i) => i,
-            None => {
-                self.rules.push(descriptor(f));
-                self.index.insert(f.rule.clone(), self.rules.len() - 1);
-                self.rules.len() - 1
-            }
-        }
-    }
-}
-
 impl super::DocumentStream for Stream {
     fn report(&mut self, w: &mut dyn Write, r: &ReportResult) -> io::Result<()> {
         self.rendered(w, r, &fragment(r)?)
@@ -315,7 +313,8 @@ impl super::DocumentStream for Stream {
         }
         let here;
         let mut rest = if fragment.is_empty() && !indices.is_empty() {
-            // Nothing rendered ahead: render here.
+            // Nothing rendered ahead (the worker's render failed): render here, so that the
+            // error is returned.
             here = self::fragment(r)?;
             &here[..]
         } else {
@@ -337,6 +336,7 @@ impl super::DocumentStream for Stream {
         self.results += indices.len();
         Ok(())
     }
+
     /// Closes the results and writes the tool and the invocation; `unreadable` are the inputs
     /// that could not be read.
     fn end(
