@@ -1,7 +1,7 @@
 //! Audit stage: per-rule totals over all rows — how many reports pass, fail, are unknown — and
 //! the rules failed most, each with a few example reports.
 
-use super::AuditRow;
+use super::store::Rows;
 use crate::check::finding::Status;
 
 /// How many example reports a rule keeps.
@@ -30,7 +30,7 @@ impl RuleStats {
 }
 
 /// Totals per rule, the rules failed most first (then in rule order).
-pub fn per_rule(rules: usize, rows: &[AuditRow]) -> Vec<RuleStats> {
+pub fn per_rule(rules: usize, rows: &Rows) -> std::io::Result<Vec<RuleStats>> {
     let mut stats: Vec<RuleStats> = (0..rules)
         .map(|rule| RuleStats {
             rule,
@@ -38,7 +38,7 @@ pub fn per_rule(rules: usize, rows: &[AuditRow]) -> Vec<RuleStats> {
         })
         .collect();
     for (r, row) in rows.iter().enumerate() {
-        for (s, cell) in stats.iter_mut().zip(&row.cells) {
+        for (s, cell) in stats.iter_mut().zip(&row?.cells) {
             match cell.status {
                 None => s.off += 1,
                 Some(Status::Pass) => s.pass += 1,
@@ -55,13 +55,13 @@ pub fn per_rule(rules: usize, rows: &[AuditRow]) -> Vec<RuleStats> {
         }
     }
     stats.sort_by(|a, b| b.fail.cmp(&a.fail).then(a.rule.cmp(&b.rule)));
-    stats
+    Ok(stats)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Cell;
+    use crate::audit::{AuditRow, Cell};
     use crate::rulebook::Severity;
 
     fn row(statuses: &[Option<Status>]) -> AuditRow {
@@ -90,10 +90,11 @@ mod tests {
     fn rules_failed_most_come_first_with_at_most_three_examples() {
         let f = Some(Status::Fail);
         let p = Some(Status::Pass);
-        let rows: Vec<_> = (0..5)
-            .map(|_| row(&[p, f, Some(Status::Unknown)]))
-            .collect();
-        let stats = per_rule(3, &rows);
+        let mut rows = Rows::new();
+        for _ in 0..5 {
+            rows.push(&row(&[p, f, Some(Status::Unknown)])).unwrap();
+        }
+        let stats = per_rule(3, &rows).unwrap();
         assert_eq!(stats[0].rule, 1);
         assert_eq!(stats[0].fail, 5);
         assert_eq!(stats[0].examples, vec![0, 1, 2]);

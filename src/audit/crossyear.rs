@@ -8,6 +8,7 @@
 //! of its terms occur in its headings or text (a term longer than three characters also counts
 //! when one of its three-character pieces occurs). The match and its line are kept as evidence.
 
+use super::store::Rows;
 use super::{Arrangement, AuditRow};
 use crate::check::finding::Status;
 use crate::report::Report;
@@ -244,53 +245,51 @@ pub struct Step {
 }
 
 /// The issuers with reports of more than one year, by issuer; their steps without followups.
-pub fn series(rows: &[AuditRow]) -> Vec<Series> {
-    let mut by_issuer: std::collections::BTreeMap<&str, Vec<(i32, usize)>> = Default::default();
+pub fn series(rows: &Rows) -> std::io::Result<Vec<Series>> {
+    let mut by_issuer: std::collections::BTreeMap<String, Vec<(i32, usize)>> = Default::default();
     for (i, r) in rows.iter().enumerate() {
-        if let (Some(key), Some(year)) = (&r.issuer_key, r.year) {
+        let r = r?;
+        if let (Some(key), Some(year)) = (r.issuer_key, r.year) {
             by_issuer.entry(key).or_default().push((year, i));
         }
     }
-    by_issuer
-        .into_iter()
-        .filter_map(|(issuer, mut years)| {
-            years.sort();
-            years.dedup_by_key(|(y, _)| *y);
-            if years.len() < 2 {
-                return None;
-            }
-            let steps = years
-                .windows(2)
-                .map(|w| {
-                    let (a, b) = (&rows[w[0].1], &rows[w[1].1]);
-                    let pick = |test: &dyn Fn(Option<Status>, Option<Status>) -> bool| {
-                        (0..a.cells.len().min(b.cells.len()))
-                            .filter(|&k| test(a.cells[k].status, b.cells[k].status))
-                            .collect::<Vec<_>>()
-                    };
-                    let fail = Some(Status::Fail);
-                    Step {
-                        from: w[0].1,
-                        to: w[1].1,
-                        newly_fail: pick(&|x, y| x.is_some() && x != fail && y == fail),
-                        newly_pass: pick(&|x, y| x == fail && y == Some(Status::Pass)),
-                        followups: Vec::new(),
-                    }
-                })
-                .collect();
-            Some(Series {
-                issuer: issuer.to_string(),
-                years,
-                steps,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (issuer, mut years) in by_issuer {
+        years.sort();
+        years.dedup_by_key(|(y, _)| *y);
+        if years.len() < 2 {
+            continue;
+        }
+        let mut steps = Vec::with_capacity(years.len() - 1);
+        for w in years.windows(2) {
+            let (a, b) = (rows.get(w[0].1)?, rows.get(w[1].1)?);
+            let pick = |test: &dyn Fn(Option<Status>, Option<Status>) -> bool| {
+                (0..a.cells.len().min(b.cells.len()))
+                    .filter(|&k| test(a.cells[k].status, b.cells[k].status))
+                    .collect::<Vec<_>>()
+            };
+            let fail = Some(Status::Fail);
+            steps.push(Step {
+                from: w[0].1,
+                to: w[1].1,
+                newly_fail: pick(&|x, y| x.is_some() && x != fail && y == fail),
+                newly_pass: pick(&|x, y| x == fail && y == Some(Status::Pass)),
+                followups: Vec::new(),
+            });
+        }
+        out.push(Series {
+            issuer,
+            years,
+            steps,
+        });
+    }
+    Ok(out)
 }
 
 /// The change of an indicator from one row to the next, when both state it in the same unit.
-pub fn change(rows: &[AuditRow], from: usize, to: usize, indicator: usize) -> Option<f64> {
-    let a = rows[from].values.get(indicator)?.as_ref()?;
-    let b = rows[to].values.get(indicator)?.as_ref()?;
+pub fn change(from: &AuditRow, to: &AuditRow, indicator: usize) -> Option<f64> {
+    let a = from.values.get(indicator)?.as_ref()?;
+    let b = to.values.get(indicator)?.as_ref()?;
     (a.unit == b.unit).then_some(b.value - a.value)
 }
 

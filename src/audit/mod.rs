@@ -4,16 +4,19 @@
 //! `check`) and keeps only an [`AuditRow`]: file, issuer, year, date, title, the outcome of every
 //! rule, the value of every indicator of the rulebook with its span and source sentence, and the
 //! next-year arrangements' headings with their key terms. The report's text is dropped by the
-//! caller once the row is made, so memory grows with the number of rows, not with the text.
+//! caller once the row is made, and the row itself goes to a [`store::Rows`] (a temporary file
+//! past a few megabytes), so memory holds neither the texts nor the rows.
 //! [`aggregate`] sums rows per rule and scores them; [`crossyear`] compares the years of one
 //! issuer. Nothing here renders: the renderers are in `output::audit`.
 
 pub mod aggregate;
 pub mod crossyear;
+pub mod store;
 
 use crate::check::finding::{ReportResult, Status};
 use crate::report::{Report, Span};
 use crate::rulebook::{Indicator, Rule, Severity};
+use serde::{Deserialize, Serialize};
 
 /// Headings in Chinese (default) or English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +37,7 @@ impl Lang {
 }
 
 /// One rule's outcome on one report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cell {
     /// `None`: the rule is off for this report (configuration).
     pub status: Option<Status>,
@@ -47,7 +50,7 @@ pub struct Cell {
 }
 
 /// What a failed or unknown rule says, kept small.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CellFinding {
     pub message: String,
     pub reason: Option<String>,
@@ -58,7 +61,7 @@ pub struct CellFinding {
 }
 
 /// An indicator's value on one report, and where it was read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndicatorValue {
     pub value: f64,
     pub unit: String,
@@ -72,7 +75,7 @@ pub struct IndicatorValue {
 }
 
 /// One heading of the next year's arrangements.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Arrangement {
     pub title: String,
     pub line: usize,
@@ -93,7 +96,7 @@ pub struct Counts {
 }
 
 /// Everything `audit` keeps about one report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditRow {
     pub path: String,
     pub issuer: Option<String>,
@@ -279,7 +282,7 @@ pub fn sentence(text: &str, span: Span) -> String {
 pub struct Audit<'a> {
     pub rules: &'a [Rule],
     pub indicators: &'a [Indicator],
-    pub rows: Vec<AuditRow>,
+    pub rows: store::Rows,
     pub per_rule: Vec<aggregate::RuleStats>,
     pub series: Vec<crossyear::Series>,
     /// Inputs that could not be read: path and message.

@@ -5,7 +5,7 @@ use crate::rulebook::Severity;
 use serde::Serialize;
 
 /// The outcome of a rule on a report, as printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,

@@ -1,12 +1,12 @@
 //! `reportlint audit`: the check pipeline's results kept as one small row per report, summed per
 //! rule and per issuer across years, and written as a table, Markdown, CSV, JSON, XLSX or HTML.
 
-use crate::audit::{self, Audit, AuditRow};
+use crate::audit::{self, Audit};
 use crate::input::{self, InputError};
 use crate::output;
 use crate::{EXIT_ERROR, EXIT_OK};
 use clap::ValueEnum;
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -198,8 +198,9 @@ pub(super) fn audit(
         !args.quiet && std::io::stderr().is_terminal(),
     );
     progress.message("checking");
-    // Pass 1: a row per report; the report (and its text) is dropped as soon as its row is made.
-    let mut rows: Vec<AuditRow> = Vec::new();
+    // Pass 1: a row per report; the report (and its text) is dropped as soon as its row is made,
+    // and the row goes to the store (a temporary file once it holds a few megabytes).
+    let mut rows = audit::store::Rows::new();
     let mut files: Vec<&(PathBuf, input::Format)> = Vec::new();
     let arrangements = setup.arrangements.as_deref();
     let work = |file: &(PathBuf, input::Format)| {
@@ -218,7 +219,7 @@ pub(super) fn audit(
     setup.each_chunk(&setup.files, work, |r| {
         match r {
             Ok(row) => {
-                rows.push(row);
+                rows.push(&row)?;
                 files.push(&setup.files[next]);
             }
             Err(e) => errors.push(e),
@@ -226,16 +227,18 @@ pub(super) fn audit(
         next += 1;
         Ok(())
     })?;
-    let per_rule = audit::aggregate::per_rule(setup.rules.len(), &rows);
-    let mut series = audit::crossyear::series(&rows);
+    let per_rule = audit::aggregate::per_rule(setup.rules.len(), &rows)?;
+    let mut series = audit::crossyear::series(&rows)?;
     // Pass 2: the reports that follow a year with arrangements are read again, one chunk at a
     // time, to see whether they report on those arrangements.
-    let wanted: Vec<(usize, usize)> = series
-        .iter()
-        .enumerate()
-        .flat_map(|(s, ser)| ser.steps.iter().enumerate().map(move |(k, _)| (s, k)))
-        .filter(|&(s, k)| !rows[series[s].steps[k].from].arrangements.is_empty())
-        .collect();
+    let mut wanted: Vec<(usize, usize)> = Vec::new();
+    for (s, ser) in series.iter().enumerate() {
+        for (k, step) in ser.steps.iter().enumerate() {
+            if !rows.get(step.from)?.arrangements.is_empty() {
+                wanted.push((s, k));
+            }
+        }
+    }
     if !wanted.is_empty() {
         progress.message("following arrangements");
         let again: Vec<(PathBuf, input::Format)> = wanted
@@ -260,7 +263,7 @@ pub(super) fn audit(
                 let from = series_ref[s].steps[step].from;
                 followups.push(match r {
                     Ok((_, report)) => {
-                        audit::crossyear::follow(&rows_ref[from].arrangements, &report)
+                        audit::crossyear::follow(&rows_ref.get(from)?.arrangements, &report)
                     }
                     Err(_) => Vec::new(),
                 });
@@ -308,16 +311,26 @@ fn write_output(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     use output::audit as r;
-    // The workbook is made (its sheets spooled to temporary files) before the output file is
-    // created, so that a failure there leaves an existing file as it was.
+    // The workbook is made (its sheets spooled to temporary files, then the whole to one more)
+    // before the output file is created, so that a failure there leaves an existing file as it
+    // was; then it is copied over.
+    let no_tmp = |dir: &Path, why: &dyn std::fmt::Display| {
+        std::io::Error::other(format!(
+            "cannot make the workbook: no temporary file in {} ({why}); set TMPDIR to a writable directory",
+            dir.display()
+        ))
+    };
     let workbook = match format {
-        AuditFormat::Xlsx => Some(r::xlsx::render(a).map_err(|e| match e {
-            rust_xlsxwriter::XlsxError::TempFileError(dir, why) => std::io::Error::other(format!(
-                "cannot make the workbook: no temporary file in {} ({why}); set TMPDIR to a writable directory",
-                dir.display()
-            )),
-            other => std::io::Error::other(other),
-        })?),
+        AuditFormat::Xlsx => {
+            let mut tmp = tempfile::tempfile().map_err(|e| no_tmp(&std::env::temp_dir(), &e))?;
+            r::xlsx::render(a, &mut tmp).map_err(|e| match e {
+                rust_xlsxwriter::XlsxError::TempFileError(dir, why) => no_tmp(&dir, &why),
+                rust_xlsxwriter::XlsxError::IoError(e) => e,
+                other => std::io::Error::other(other),
+            })?;
+            tmp.rewind()?;
+            Some(tmp)
+        }
         _ => None,
     };
     // Written straight to the file (buffered) or to standard output, never held whole.
@@ -334,7 +347,11 @@ fn write_output(
         AuditFormat::Md => r::markdown::render(w, a)?,
         AuditFormat::Json => r::json::render(w, a)?,
         AuditFormat::Html => r::html::render(w, a)?,
-        AuditFormat::Xlsx => w.write_all(workbook.as_deref().unwrap_or_default())?,
+        AuditFormat::Xlsx => {
+            if let Some(mut book) = workbook {
+                std::io::copy(&mut book, w)?;
+            }
+        }
         AuditFormat::Csv => match args.sheet {
             Some(Sheet::Matrix) => r::csv::matrix(w, a)?,
             Some(Sheet::Figures) => r::csv::figures(w, a)?,

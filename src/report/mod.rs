@@ -22,7 +22,7 @@ pub mod shared;
 pub mod tail;
 mod traditional;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::input::HeadingHint;
 
@@ -35,7 +35,7 @@ pub use tail::{FooterKind, FooterLine, Signature};
 
 /// A byte range of the original text, with the 1-based line and column (in characters) of both
 /// ends. Line and column are computed once, when the model is built.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

@@ -3,7 +3,7 @@
 //! bare number; blank when the report does not state it). UTF-8 with a byte-order mark, so that
 //! Excel opens Chinese text correctly; RFC 4180 quoting.
 
-use super::{figures_grid, overview};
+use super::{figures_grid, overview, report_cells};
 use crate::audit::Audit;
 use crate::report::figures::format_value;
 use std::io::{self, Write};
@@ -29,19 +29,20 @@ pub fn matrix(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     let g = overview(a, false, true);
     w.write_all(BOM.as_bytes())?;
     line(w, &g.headers)?;
-    for r in &g.rows {
-        line(w, r)?;
+    for r in g.rows() {
+        line(w, &r?)?;
     }
     Ok(())
 }
 
 /// The key figures: bare numbers (percentages as written: `100` for 100%), blank when absent.
 pub fn figures(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
-    let g = figures_grid(a);
     w.write_all(BOM.as_bytes())?;
-    line(w, &g.headers)?;
-    for (r, row) in a.rows.iter().enumerate() {
-        let mut cells = g.rows[r][..3].to_vec();
+    line(w, &figures_grid(a).headers)?;
+    for row in a.rows.iter() {
+        let row = row?;
+        let mut cells = report_cells(&row);
+        cells.truncate(3);
         cells.extend(row.values.iter().map(|v| {
             v.as_ref()
                 .map(|v| format_value(v.value))

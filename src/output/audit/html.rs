@@ -113,17 +113,22 @@ fn failure_chart(a: &Audit) -> String {
 
 /// The indicator to chart: the first (in rulebook order) that at least half of the reports
 /// state, else the one the most reports state; none when no report states any.
-fn chart_indicator(a: &Audit) -> Option<usize> {
-    let stated = |i: usize| a.rows.iter().filter(|r| r.values[i].is_some()).count();
-    (0..a.indicators.len())
-        .find(|&i| stated(i) * 2 >= a.rows.len() && stated(i) > 0)
+fn chart_indicator(a: &Audit) -> io::Result<Option<usize>> {
+    let mut stated = vec![0usize; a.indicators.len()];
+    for row in a.rows.iter() {
+        for (n, v) in stated.iter_mut().zip(&row?.values) {
+            *n += usize::from(v.is_some());
+        }
+    }
+    Ok((0..a.indicators.len())
+        .find(|&i| stated[i] * 2 >= a.rows.len() && stated[i] > 0)
         .or_else(|| {
             (0..a.indicators.len())
-                .map(|i| (stated(i), i))
+                .map(|i| (stated[i], i))
                 .filter(|(n, _)| *n > 0)
                 .max_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)))
                 .map(|(_, i)| i)
-        })
+        }))
 }
 
 /// Above this many reports, the indicator chart shows ranges of values instead of reports.
@@ -132,16 +137,13 @@ const MAX_BARS: usize = 40;
 const BINS: usize = 10;
 
 /// Reports per range of values: `BINS` equal ranges from the smallest value to the largest.
-fn histogram(values: &[Bar], a: &Audit) -> Vec<Bar> {
-    let lo = values.iter().map(|b| b.value).fold(f64::INFINITY, f64::min);
-    let hi = values
-        .iter()
-        .map(|b| b.value)
-        .fold(f64::NEG_INFINITY, f64::max);
+fn histogram(values: &[f64], a: &Audit) -> Vec<Bar> {
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let step = ((hi - lo) / BINS as f64).max(f64::EPSILON);
     let mut counts = [0usize; BINS];
-    for b in values {
-        let k = (((b.value - lo) / step) as usize).min(BINS - 1);
+    for v in values {
+        let k = (((v - lo) / step) as usize).min(BINS - 1);
         counts[k] += 1;
     }
     let bins = if hi > lo { BINS } else { 1 };
@@ -169,27 +171,42 @@ fn histogram(values: &[Bar], a: &Audit) -> Vec<Bar> {
 }
 
 /// The chart of one indicator: across reports, and its mean per year when there are several.
-fn indicator_chart(a: &Audit, i: usize) -> String {
+fn indicator_chart(a: &Audit, i: usize) -> io::Result<String> {
     let name = indicator_heading(a, i);
-    let mut per_report: Vec<Bar> = a
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let v = r.values[i].as_ref()?;
-            let who = r.issuer.clone().unwrap_or_else(|| r.path.clone());
-            Some(Bar {
-                label: match r.year {
+    // One pass for the values (and the means per year); the reports' names only when each
+    // report gets a bar.
+    let mut values: Vec<(f64, usize)> = Vec::new();
+    let mut years: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
+    for (r, row) in a.rows.iter().enumerate() {
+        let row = row?;
+        if let Some(v) = row.values[i].as_ref() {
+            values.push((v.value, r));
+            if let Some(y) = row.year {
+                let e = years.entry(y).or_default();
+                e.0 += v.value;
+                e.1 += 1;
+            }
+        }
+    }
+    let mut s = if values.len() <= MAX_BARS {
+        let mut per_report = Vec::with_capacity(values.len());
+        for &(_, r) in &values {
+            let row = a.rows.get(r)?;
+            let Some(v) = row.values[i].as_deref() else {
+                continue;
+            };
+            let who = row.issuer.clone().unwrap_or_else(|| row.path.clone());
+            per_report.push(Bar {
+                label: match row.year {
                     Some(y) => format!("{who} {y}"),
                     None => who,
                 },
                 value: v.value,
                 shown: value_text(v),
-                key: r.path.clone(),
-            })
-        })
-        .collect();
-    per_report.sort_by(|x, y| y.value.total_cmp(&x.value));
-    let mut s = if per_report.len() <= MAX_BARS {
+                key: row.path.clone(),
+            });
+        }
+        per_report.sort_by(|x, y| y.value.total_cmp(&x.value));
         format!(
             "<h3>{}</h3>{}",
             escape(&format!(
@@ -211,17 +228,13 @@ fn indicator_chart(a: &Audit, i: usize) -> String {
                     ": reports per range of values"
                 )
             )),
-            bars(&histogram(&per_report, a), "indicator", &name)
+            bars(
+                &histogram(&values.iter().map(|v| v.0).collect::<Vec<_>>(), a),
+                "indicator",
+                &name
+            )
         )
     };
-    let mut years: std::collections::BTreeMap<i32, (f64, usize)> = Default::default();
-    for r in &a.rows {
-        if let (Some(y), Some(v)) = (r.year, r.values[i].as_ref()) {
-            let e = years.entry(y).or_default();
-            e.0 += v.value;
-            e.1 += 1;
-        }
-    }
     if years.len() > 1 {
         let per_year: Vec<Bar> = years
             .iter()
@@ -243,11 +256,12 @@ fn indicator_chart(a: &Audit, i: usize) -> String {
             bars(&per_year, "year", &name)
         );
     }
-    s
+    Ok(s)
 }
 
 /// The matrix: a row per report, a column per rule; failures and unknowns open on their message.
-fn matrix(a: &Audit) -> String {
+/// Written a row at a time.
+fn matrix(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     let l = a.lang;
     let mut s = String::from(r#"<div class="scroll"><table id="matrix"><thead><tr>"#);
     let _ = write!(
@@ -266,7 +280,10 @@ fn matrix(a: &Audit) -> String {
         );
     }
     s.push_str("</tr></thead><tbody>");
-    for row in &a.rows {
+    for row in a.rows.iter() {
+        w.write_all(s.as_bytes())?;
+        s.clear();
+        let row = row?;
         let who = row.issuer.as_deref().unwrap_or("—");
         let _ = write!(
             s,
@@ -316,11 +333,11 @@ fn matrix(a: &Audit) -> String {
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table></div>");
-    s
+    w.write_all(s.as_bytes())
 }
 
-/// The key figures, each opening on its source sentence.
-fn figures(a: &Audit) -> String {
+/// The key figures, each opening on its source sentence. Written a row at a time.
+fn figures(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     let l = a.lang;
     let mut s = String::from(r#"<div class="scroll"><table id="figures"><thead><tr>"#);
     let _ = write!(
@@ -333,7 +350,10 @@ fn figures(a: &Audit) -> String {
         let _ = write!(s, "<th>{}</th>", escape(&indicator_heading(a, i)));
     }
     s.push_str("</tr></thead><tbody>");
-    for row in &a.rows {
+    for row in a.rows.iter() {
+        w.write_all(s.as_bytes())?;
+        s.clear();
+        let row = row?;
         let _ = write!(
             s,
             r#"<tr><td class="rowhead" title="{p}">{w}<br><small>{p}</small></td><td class="num">{y}</td>"#,
@@ -359,17 +379,20 @@ fn figures(a: &Audit) -> String {
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table></div>");
-    s
+    w.write_all(s.as_bytes())
 }
 
-/// A plain table from a grid.
-fn grid(g: &super::Grid, id: &str) -> String {
+/// A plain table from a grid, written a row at a time.
+fn grid(w: &mut dyn Write, g: &super::Grid, id: &str) -> io::Result<()> {
     let mut s = format!(r#"<div class="scroll"><table id="{id}"><thead><tr>"#);
     for h in &g.headers {
         let _ = write!(s, "<th>{}</th>", escape(h));
     }
     s.push_str("</tr></thead><tbody>");
-    for row in &g.rows {
+    for row in g.rows() {
+        w.write_all(s.as_bytes())?;
+        s.clear();
+        let row = row?;
         s.push_str("<tr>");
         for (k, c) in row.iter().enumerate() {
             let class = if g.numeric[k] { r#" class="num""# } else { "" };
@@ -378,21 +401,24 @@ fn grid(g: &super::Grid, id: &str) -> String {
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table></div>");
-    s
+    w.write_all(s.as_bytes())
 }
 
 /// The years compared, and for each step the arrangements followed into the next report.
-fn across_years(a: &Audit) -> String {
+fn across_years(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     let l = a.lang;
-    let mut s = grid(&super::crossyear_grid(a), "across-years");
+    grid(w, &super::crossyear_grid(a), "across-years")?;
+    let mut s = String::new();
     for ser in &a.series {
         for step in ser.steps.iter().filter(|st| !st.followups.is_empty()) {
+            w.write_all(s.as_bytes())?;
+            s.clear();
             let _ = write!(
                 s,
                 "<details class=\"followups\"><summary>{} {}→{}：{}</summary><ul>",
                 escape(&ser.issuer),
-                a.rows[step.from].year.unwrap_or_default(),
-                a.rows[step.to].year.unwrap_or_default(),
+                a.rows.get(step.from)?.year.unwrap_or_default(),
+                a.rows.get(step.to)?.year.unwrap_or_default(),
                 l.pick(
                     "上年安排是否在本年报告中",
                     "last year's arrangements in this year's report"
@@ -417,36 +443,36 @@ fn across_years(a: &Audit) -> String {
             s.push_str("</ul></details>");
         }
     }
-    s
+    w.write_all(s.as_bytes())
 }
 
 pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     let l = a.lang;
     let title = l.pick("法治政府建设年度报告审计", "Audit of annual reports");
-    let mut s = String::new();
-    let _ = write!(
-        s,
+    // The page is written part by part; the matrix and the figures a row at a time.
+    write!(
+        w,
         r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title><style>{STYLE}</style><script>{SCRIPT}</script></head><body><h1>{title}</h1><p class="headline">{h}</p><pre id="js-errors" hidden></pre>"#,
         lang = l.pick("zh-CN", "en"),
-        h = escape(&headline(a)),
-    );
-    let _ = write!(
-        s,
+        h = escape(&headline(a)?),
+    )?;
+    write!(
+        w,
         "<h2>{}</h2>{}",
         l.pick("各规则不通过的报告数", "Failures per rule"),
         failure_chart(a)
-    );
-    if let Some(i) = chart_indicator(a) {
-        let _ = write!(
-            s,
+    )?;
+    if let Some(i) = chart_indicator(a)? {
+        write!(
+            w,
             "<h2>{}</h2>{}",
             l.pick("指标图", "Indicator chart"),
-            indicator_chart(a, i)
-        );
+            indicator_chart(a, i)?
+        )?;
     }
-    let _ = write!(
-        s,
-        r#"<h2>{}</h2><p class="legend"><span class="pass" style="background:var(--pass)">{}</span><span style="background:var(--fail)">{}</span><span style="background:var(--unknown)">{}</span><span style="background:var(--na)">{}</span></p>{}"#,
+    write!(
+        w,
+        r#"<h2>{}</h2><p class="legend"><span class="pass" style="background:var(--pass)">{}</span><span style="background:var(--fail)">{}</span><span style="background:var(--unknown)">{}</span><span style="background:var(--na)">{}</span></p>"#,
         l.pick(
             "规则矩阵（点击单元格查看依据）",
             "Matrix (click a cell for its evidence)"
@@ -455,41 +481,32 @@ pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
         status_word(l, Some(crate::check::finding::Status::Fail)),
         status_word(l, Some(crate::check::finding::Status::Unknown)),
         status_word(l, Some(crate::check::finding::Status::NotApplicable)),
-        matrix(a)
-    );
-    let _ = write!(
-        s,
-        "<h2>{}</h2>{}",
+    )?;
+    matrix(w, a)?;
+    write!(
+        w,
+        "<h2>{}</h2>",
         l.pick(
             "关键指标（点击数值查看原文）",
             "Key figures (click a value for its sentence)"
         ),
-        figures(a)
-    );
-    let _ = write!(
-        s,
-        "<h2>{}</h2>{}",
-        l.pick("规则汇总", "Rules"),
-        grid(&super::rules_grid(a), "rules")
-    );
+    )?;
+    figures(w, a)?;
+    write!(w, "<h2>{}</h2>", l.pick("规则汇总", "Rules"))?;
+    grid(w, &super::rules_grid(a)?, "rules")?;
     if !a.series.is_empty() {
-        let _ = write!(
-            s,
-            "<h2>{}</h2>{}",
-            l.pick("跨年度比较", "Across years"),
-            across_years(a)
-        );
+        write!(w, "<h2>{}</h2>", l.pick("跨年度比较", "Across years"))?;
+        across_years(w, a)?;
     }
-    let _ = write!(
-        s,
+    write!(
+        w,
         "<h2>{}</h2><ul class=\"notes\">",
         l.pick("说明", "Notes")
-    );
+    )?;
     for n in notes(a) {
-        let _ = write!(s, "<li>{}</li>", escape(&n));
+        write!(w, "<li>{}</li>", escape(&n))?;
     }
-    s.push_str("</ul></body></html>\n");
-    w.write_all(s.as_bytes())
+    w.write_all(b"</ul></body></html>\n")
 }
 
 #[cfg(test)]

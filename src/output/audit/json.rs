@@ -58,36 +58,45 @@ fn report(a: &Audit, row: &AuditRow) -> Value {
     })
 }
 
-fn at(a: &Audit, r: usize) -> Value {
-    json!({"year": a.rows[r].year, "path": a.rows[r].path})
+fn at(row: &AuditRow) -> Value {
+    json!({"year": row.year, "path": row.path})
 }
 
-fn series(a: &Audit, s: &crossyear::Series) -> Value {
+fn series(a: &Audit, s: &crossyear::Series) -> io::Result<Value> {
     let ids = |v: &[usize]| v.iter().map(|&k| a.rules[k].id.clone()).collect::<Vec<_>>();
-    json!({
-        "issuer": s.issuer,
-        "years": s.years.iter().map(|&(_, r)| at(a, r)).collect::<Vec<_>>(),
-        "steps": s.steps.iter().map(|st| json!({
-            "from": at(a, st.from),
-            "to": at(a, st.to),
-            "newly_failing": ids(&st.newly_fail),
-            "newly_passing": ids(&st.newly_pass),
-            "changes": a.indicators.iter().enumerate().map(|(i, ind)| json!({
-                "indicator": ind.id,
-                "from": a.rows[st.from].values[i].as_ref().map(|v| v.value),
-                "to": a.rows[st.to].values[i].as_ref().map(|v| v.value),
-                "change": crossyear::change(&a.rows, st.from, st.to, i),
-            })).collect::<Vec<_>>(),
-            "arrangements": st.followups.iter().map(|f| json!({
-                "title": f.arrangement.title,
-                "line": f.arrangement.line,
-                "terms": f.arrangement.terms,
-                "found": f.found,
-                "reported_on": f.covered,
-                "at": f.at.as_ref().map(|(line, text)| json!({"line": line, "text": text})),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+    let years = s
+        .years
+        .iter()
+        .map(|&(_, r)| Ok(at(&a.rows.get(r)?)))
+        .collect::<io::Result<Vec<_>>>()?;
+    let steps = s
+        .steps
+        .iter()
+        .map(|st| {
+            let (from, to) = (a.rows.get(st.from)?, a.rows.get(st.to)?);
+            Ok(json!({
+                "from": at(&from),
+                "to": at(&to),
+                "newly_failing": ids(&st.newly_fail),
+                "newly_passing": ids(&st.newly_pass),
+                "changes": a.indicators.iter().enumerate().map(|(i, ind)| json!({
+                    "indicator": ind.id,
+                    "from": from.values[i].as_ref().map(|v| v.value),
+                    "to": to.values[i].as_ref().map(|v| v.value),
+                    "change": crossyear::change(&from, &to, i),
+                })).collect::<Vec<_>>(),
+                "arrangements": st.followups.iter().map(|f| json!({
+                    "title": f.arrangement.title,
+                    "line": f.arrangement.line,
+                    "terms": f.arrangement.terms,
+                    "found": f.found,
+                    "reported_on": f.covered,
+                    "at": f.at.as_ref().map(|(line, text)| json!({"line": line, "text": text})),
+                })).collect::<Vec<_>>(),
+            }))
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    Ok(json!({"issuer": s.issuer, "years": years, "steps": steps}))
 }
 
 /// Writes `key: [items…]`, one item at a time, so that a large audit is never held as one value.
@@ -95,12 +104,13 @@ fn array<T>(
     w: &mut dyn Write,
     key: &str,
     items: impl Iterator<Item = T>,
-    value: impl Fn(T) -> Value,
+    value: impl Fn(T) -> io::Result<Value>,
 ) -> io::Result<()> {
     write!(w, "  {}: [", serde_json::to_string(key)?)?;
     for (i, item) in items.enumerate() {
+        let value = value(item)?;
         w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut *w, &value(item))?;
+        serde_json::to_writer(&mut *w, &value)?;
     }
     w.write_all(b"\n  ]")
 }
@@ -113,38 +123,34 @@ pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
         serde_json::to_string(a.lang.pick("zh", "en"))?,
         serde_json::to_string(crate::audit::score_formula(a.lang))?
     )?;
-    array(
-        w,
-        "rules",
-        a.rules.iter(),
-        |r| json!({"id": r.id, "name": r.name, "title": r.title, "severity": r.severity.name()}),
-    )?;
+    array(w, "rules", a.rules.iter(), |r| {
+        Ok(json!({"id": r.id, "name": r.name, "title": r.title, "severity": r.severity.name()}))
+    })?;
     w.write_all(b",\n")?;
-    array(
-        w,
-        "indicators",
-        a.indicators.iter(),
-        |i| json!({"id": i.id, "name": i.name, "name_en": i.name_en, "units": i.units}),
-    )?;
+    array(w, "indicators", a.indicators.iter(), |i| {
+        Ok(json!({"id": i.id, "name": i.name, "name_en": i.name_en, "units": i.units}))
+    })?;
     w.write_all(b",\n")?;
-    array(w, "reports", a.rows.iter(), |r| report(a, r))?;
+    array(w, "reports", a.rows.iter(), |r| Ok(report(a, &r?)))?;
     w.write_all(b",\n")?;
     array(w, "per_rule", a.per_rule.iter(), |s| {
-        json!({
+        let examples = s
+            .examples
+            .iter()
+            .map(|&r| Ok(a.rows.get(r)?.path))
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(json!({
             "rule": a.rules[s.rule].id,
             "pass": s.pass, "fail": s.fail, "unknown": s.unknown,
             "not_applicable": s.not_applicable, "off": s.off,
-            "examples": s.examples.iter().map(|&r| &a.rows[r].path).collect::<Vec<_>>(),
-        })
+            "examples": examples,
+        }))
     })?;
     w.write_all(b",\n")?;
     array(w, "across_years", a.series.iter(), |s| series(a, s))?;
     w.write_all(b",\n")?;
-    array(
-        w,
-        "unreadable",
-        a.unreadable.iter(),
-        |(p, m)| json!({"path": p, "message": m}),
-    )?;
+    array(w, "unreadable", a.unreadable.iter(), |(p, m)| {
+        Ok(json!({"path": p, "message": m}))
+    })?;
     w.write_all(b"\n}\n")
 }

@@ -14,7 +14,7 @@ fn cell(s: &str) -> String {
 
 fn grid(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
     writeln!(w, "## {}\n", g.title)?;
-    if g.rows.is_empty() {
+    if g.is_empty() {
         return writeln!(w, "—\n");
     }
     let head: Vec<String> = g.headers.iter().map(|h| cell(h)).collect();
@@ -25,8 +25,8 @@ fn grid(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
         .map(|&n| if n { "---:" } else { "---" })
         .collect();
     writeln!(w, "|{}|", align.join("|"))?;
-    for row in &g.rows {
-        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+    for row in g.rows() {
+        let cells: Vec<String> = row?.iter().map(|c| cell(c)).collect();
         writeln!(w, "| {} |", cells.join(" | "))?;
     }
     writeln!(w)
@@ -38,10 +38,10 @@ pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
         "# {}\n\n{}\n",
         a.lang
             .pick("法治政府建设年度报告审计", "Audit of annual reports"),
-        headline(a)
+        headline(a)?
     )?;
     grid(w, &overview(a, false, true))?;
-    grid(w, &rules_grid(a))?;
+    grid(w, &rules_grid(a)?)?;
     grid(w, &figures_grid(a))?;
     if !a.series.is_empty() {
         grid(w, &crossyear_grid(a))?;

@@ -1,6 +1,8 @@
 //! Output stage: `reportlint audit` renderers, one file per format. They read an [`Audit`] and
 //! write; the tables the text formats share (overview, rules, indicators, across years) are laid
-//! out once here as [`Grid`]s, so the terminal table, Markdown and CSV say the same thing.
+//! out once here as [`Grid`]s, so the terminal table, Markdown and CSV say the same thing. A grid
+//! with a row per report makes its rows as they are read, from the audit's row store, so that no
+//! format holds a table of 10^5 rows.
 
 pub mod csv;
 pub mod html;
@@ -10,16 +12,78 @@ pub mod svg;
 pub mod table;
 pub mod xlsx;
 
-use crate::audit::{Audit, IndicatorValue, Lang, crossyear};
+use crate::audit::{Audit, AuditRow, IndicatorValue, Lang, crossyear};
 use crate::check::finding::Status;
 use crate::report::figures::format_value;
+use std::io;
+
+/// A grid's rows, in order.
+pub type GridRows<'a> = Box<dyn Iterator<Item = io::Result<Vec<String>>> + 'a>;
 
 /// A table: headings and rows of text; `numeric` columns are right-aligned.
-pub struct Grid {
+pub struct Grid<'a> {
     pub title: String,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
     pub numeric: Vec<bool>,
+    len: usize,
+    rows: Rows<'a>,
+}
+
+enum Rows<'a> {
+    Held(Vec<Vec<String>>),
+    /// Made again each time they are read.
+    Made(Box<dyn Fn() -> GridRows<'a> + 'a>),
+}
+
+impl<'a> Grid<'a> {
+    /// A grid of rows already made.
+    pub fn new(
+        title: String,
+        headers: Vec<String>,
+        numeric: Vec<bool>,
+        rows: Vec<Vec<String>>,
+    ) -> Self {
+        Grid {
+            title,
+            headers,
+            numeric,
+            len: rows.len(),
+            rows: Rows::Held(rows),
+        }
+    }
+
+    /// A grid of `len` rows that `make` makes, in order, each time they are read.
+    pub fn made(
+        title: String,
+        headers: Vec<String>,
+        numeric: Vec<bool>,
+        len: usize,
+        make: impl Fn() -> GridRows<'a> + 'a,
+    ) -> Self {
+        Grid {
+            title,
+            headers,
+            numeric,
+            len,
+            rows: Rows::Made(Box::new(make)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The rows, in order (made again on each call for a grid of reports).
+    pub fn rows(&self) -> GridRows<'_> {
+        match &self.rows {
+            Rows::Held(rows) => Box::new(rows.iter().cloned().map(Ok)),
+            Rows::Made(make) => make(),
+        }
+    }
 }
 
 /// A status as a word.
@@ -102,8 +166,7 @@ pub fn report_headers(lang: Lang) -> Vec<String> {
 }
 
 /// The identifying columns of a report.
-pub fn report_cells(a: &Audit, r: usize) -> Vec<String> {
-    let row = &a.rows[r];
+pub fn report_cells(row: &AuditRow) -> Vec<String> {
     vec![
         row.path.clone(),
         row.issuer.clone().unwrap_or_default(),
@@ -115,7 +178,7 @@ pub fn report_cells(a: &Audit, r: usize) -> Vec<String> {
 
 /// The overview: one row per report with counts, score and (when `symbols`) every rule's
 /// outcome as a symbol, else as a word.
-pub fn overview(a: &Audit, symbols: bool, with_title: bool) -> Grid {
+pub fn overview<'g>(a: &'g Audit<'_>, symbols: bool, with_title: bool) -> Grid<'g> {
     let l = a.lang;
     let mut headers = report_headers(l);
     if !with_title {
@@ -133,36 +196,34 @@ pub fn overview(a: &Audit, symbols: bool, with_title: bool) -> Grid {
     let mut numeric = vec![false; if with_title { 5 } else { 4 }];
     numeric.extend([true; 5]);
     numeric.extend(a.rules.iter().map(|_| false));
-    let rows = (0..a.rows.len())
-        .map(|r| {
-            let row = &a.rows[r];
-            let mut cells = report_cells(a, r);
-            if !with_title {
-                cells.pop();
+    let cells = move |row: AuditRow| {
+        let mut cells = report_cells(&row);
+        if !with_title {
+            cells.pop();
+        }
+        let c = row.counts();
+        cells.push(score_text(row.score()));
+        cells.extend([c.errors, c.warnings, c.infos, c.unknowns].map(|n| n.to_string()));
+        cells.extend(row.cells.iter().map(|c| {
+            if symbols {
+                status_symbol(c.status).to_string()
+            } else {
+                status_word(l, c.status).to_string()
             }
-            let c = row.counts();
-            cells.push(score_text(row.score()));
-            cells.extend([c.errors, c.warnings, c.infos, c.unknowns].map(|n| n.to_string()));
-            cells.extend(row.cells.iter().map(|c| {
-                if symbols {
-                    status_symbol(c.status).to_string()
-                } else {
-                    status_word(l, c.status).to_string()
-                }
-            }));
-            cells
-        })
-        .collect();
-    Grid {
-        title: l.pick("报告概览", "Reports").into(),
+        }));
+        cells
+    };
+    Grid::made(
+        l.pick("报告概览", "Reports").into(),
         headers,
-        rows,
         numeric,
-    }
+        a.rows.len(),
+        move || Box::new(a.rows.iter().map(move |r| r.map(cells))),
+    )
 }
 
 /// Per rule: outcomes over all reports, the rules failed most first, with example reports.
-pub fn rules_grid(a: &Audit) -> Grid {
+pub fn rules_grid<'g>(a: &'g Audit<'_>) -> io::Result<Grid<'g>> {
     let l = a.lang;
     let headers = [
         l.pick("规则", "rule"),
@@ -176,70 +237,63 @@ pub fn rules_grid(a: &Audit) -> Grid {
     ]
     .map(String::from)
     .to_vec();
-    let rows = a
-        .per_rule
-        .iter()
-        .map(|s| {
-            let rule = &a.rules[s.rule];
-            vec![
-                rule.id.clone(),
-                rule.title.clone(),
-                rule.severity.name().to_string(),
-                s.pass.to_string(),
-                s.fail.to_string(),
-                s.unknown.to_string(),
-                s.not_applicable.to_string(),
-                s.examples
-                    .iter()
-                    .map(|&r| a.rows[r].path.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ]
-        })
-        .collect();
-    Grid {
-        title: l
-            .pick("规则汇总（不通过最多者在前）", "Rules (most failed first)")
+    let mut rows = Vec::with_capacity(a.per_rule.len());
+    for s in &a.per_rule {
+        let rule = &a.rules[s.rule];
+        let examples = s
+            .examples
+            .iter()
+            .map(|&r| a.rows.get(r).map(|row| row.path))
+            .collect::<io::Result<Vec<_>>>()?;
+        rows.push(vec![
+            rule.id.clone(),
+            rule.title.clone(),
+            rule.severity.name().to_string(),
+            s.pass.to_string(),
+            s.fail.to_string(),
+            s.unknown.to_string(),
+            s.not_applicable.to_string(),
+            examples.join(", "),
+        ]);
+    }
+    Ok(Grid::new(
+        l.pick("规则汇总（不通过最多者在前）", "Rules (most failed first)")
             .into(),
         headers,
+        vec![false, false, false, true, true, true, true, false],
         rows,
-        numeric: vec![false, false, false, true, true, true, true, false],
-    }
+    ))
 }
 
 /// The key figures: one row per report, one column per indicator; blank when not stated.
-pub fn figures_grid(a: &Audit) -> Grid {
+pub fn figures_grid<'g>(a: &'g Audit<'_>) -> Grid<'g> {
     let mut headers = report_headers(a.lang);
     headers.truncate(3);
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
-    let rows = a
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(r, row)| {
-            let mut cells = report_cells(a, r);
-            cells.truncate(3);
-            cells.extend(
-                row.values
-                    .iter()
-                    .map(|v| v.as_deref().map(value_text).unwrap_or_default()),
-            );
-            cells
-        })
-        .collect();
+    let cells = |row: AuditRow| {
+        let mut cells = report_cells(&row);
+        cells.truncate(3);
+        cells.extend(
+            row.values
+                .iter()
+                .map(|v| v.as_deref().map(value_text).unwrap_or_default()),
+        );
+        cells
+    };
     let mut numeric = vec![false, false, false];
     numeric.extend(a.indicators.iter().map(|_| true));
-    Grid {
-        title: a.lang.pick("关键指标", "Key figures").into(),
+    Grid::made(
+        a.lang.pick("关键指标", "Key figures").into(),
         headers,
-        rows,
         numeric,
-    }
+        a.rows.len(),
+        move || Box::new(a.rows.iter().map(move |r| r.map(cells))),
+    )
 }
 
 /// Across years: for each issuer and pair of consecutive years, each indicator's change, the
 /// rules that newly fail or pass, and the arrangements followed up.
-pub fn crossyear_grid(a: &Audit) -> Grid {
+pub fn crossyear_grid<'g>(a: &'g Audit<'_>) -> Grid<'g> {
     let l = a.lang;
     let mut headers: Vec<String> = [
         l.pick("发文单位", "issuer"),
@@ -251,66 +305,83 @@ pub fn crossyear_grid(a: &Audit) -> Grid {
     .map(String::from)
     .to_vec();
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
-    let mut rows = Vec::new();
-    for s in &a.series {
-        for step in &s.steps {
-            let (from, to) = (&a.rows[step.from], &a.rows[step.to]);
-            let ids = |v: &[usize]| {
-                v.iter()
-                    .map(|&k| a.rules[k].id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            let covered = step.followups.iter().filter(|f| f.covered).count();
-            let mut cells = vec![
-                s.issuer.clone(),
-                format!(
-                    "{}→{}",
-                    from.year.unwrap_or_default(),
-                    to.year.unwrap_or_default()
-                ),
-                ids(&step.newly_fail),
-                ids(&step.newly_pass),
-                if step.followups.is_empty() {
-                    String::new()
-                } else {
-                    format!("{covered}/{}", step.followups.len())
-                },
-            ];
-            for i in 0..a.indicators.len() {
-                let show = |row: &crate::audit::AuditRow| {
-                    row.values[i]
-                        .as_ref()
-                        .map_or("—".to_string(), |v| format_value(v.value))
-                };
-                cells.push(if from.values[i].is_none() && to.values[i].is_none() {
-                    String::new()
-                } else {
-                    let c = crossyear::change(&a.rows, step.from, step.to, i);
-                    let delta = change_text(c);
-                    format!(
-                        "{}→{}{}",
-                        show(from),
-                        show(to),
-                        if delta.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({delta})")
-                        }
-                    )
-                });
-            }
-            rows.push(cells);
-        }
-    }
     let mut numeric = vec![false; 5];
     numeric.extend(a.indicators.iter().map(|_| false));
-    Grid {
-        title: l.pick("跨年度比较", "Across years").into(),
+    let steps = a.series.iter().map(|s| s.steps.len()).sum();
+    Grid::made(
+        l.pick("跨年度比较", "Across years").into(),
         headers,
-        rows,
         numeric,
+        steps,
+        move || {
+            Box::new(a.series.iter().flat_map(move |s| {
+                s.steps.iter().map(move |step| {
+                    Ok(crossyear_cells(
+                        a,
+                        s,
+                        step,
+                        &a.rows.get(step.from)?,
+                        &a.rows.get(step.to)?,
+                    ))
+                })
+            }))
+        },
+    )
+}
+
+/// One step of an issuer's years, as a row of the across-years grid.
+fn crossyear_cells(
+    a: &Audit,
+    s: &crossyear::Series,
+    step: &crossyear::Step,
+    from: &AuditRow,
+    to: &AuditRow,
+) -> Vec<String> {
+    let ids = |v: &[usize]| {
+        v.iter()
+            .map(|&k| a.rules[k].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let covered = step.followups.iter().filter(|f| f.covered).count();
+    let mut cells = vec![
+        s.issuer.clone(),
+        format!(
+            "{}→{}",
+            from.year.unwrap_or_default(),
+            to.year.unwrap_or_default()
+        ),
+        ids(&step.newly_fail),
+        ids(&step.newly_pass),
+        if step.followups.is_empty() {
+            String::new()
+        } else {
+            format!("{covered}/{}", step.followups.len())
+        },
+    ];
+    let show = |row: &AuditRow, i: usize| {
+        row.values[i]
+            .as_ref()
+            .map_or("—".to_string(), |v| format_value(v.value))
+    };
+    for i in 0..a.indicators.len() {
+        cells.push(if from.values[i].is_none() && to.values[i].is_none() {
+            String::new()
+        } else {
+            let delta = change_text(crossyear::change(from, to, i));
+            format!(
+                "{}→{}{}",
+                show(from, i),
+                show(to, i),
+                if delta.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({delta})")
+                }
+            )
+        });
     }
+    cells
 }
 
 /// The notes every format ends with: the score formula and what the symbols mean.
@@ -344,20 +415,26 @@ pub fn notes(a: &Audit) -> Vec<String> {
 }
 
 /// The one-line summary: reports, issuers, years, average score.
-pub fn headline(a: &Audit) -> String {
+pub fn headline(a: &Audit) -> io::Result<String> {
     let l = a.lang;
-    let scores: Vec<f64> = a.rows.iter().filter_map(|r| r.score()).collect();
-    let mean = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-    let mut years: Vec<i32> = a.rows.iter().filter_map(|r| r.year).collect();
-    years.sort_unstable();
-    years.dedup();
+    let (mut sum, mut scored, mut failed) = (0.0, 0usize, 0usize);
+    let mut years = std::collections::BTreeSet::new();
+    for row in a.rows.iter() {
+        let row = row?;
+        if let Some(s) = row.score() {
+            sum += s;
+            scored += 1;
+        }
+        years.extend(row.year);
+        failed += row.counts().errors;
+    }
+    let mean = (scored > 0).then(|| sum / scored as f64);
     let span = match (years.first(), years.last()) {
         (Some(f), Some(t)) if f != t => format!("{f}–{t}"),
         (Some(f), _) => f.to_string(),
         _ => "—".into(),
     };
-    let failed: usize = a.rows.iter().map(|r| r.counts().errors).sum();
-    match l {
+    Ok(match l {
         Lang::Zh => format!(
             "{} 份报告（{} 份无法读取），年度 {}，平均得分 {}，错误级不通过 {} 项，跨年度发文单位 {} 个",
             a.rows.len(),
@@ -376,5 +453,5 @@ pub fn headline(a: &Audit) -> String {
             failed,
             a.series.len()
         ),
-    }
+    })
 }

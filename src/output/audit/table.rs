@@ -61,18 +61,22 @@ pub fn pad(s: &str, width: usize, right: bool) -> String {
 /// Writes a grid with columns aligned by display width.
 pub fn grid(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
     writeln!(w, "{}", g.title)?;
-    if g.rows.is_empty() {
+    if g.is_empty() {
         return writeln!(w, "  —\n");
     }
-    let clipped: Vec<Vec<String>> = std::iter::once(&g.headers)
-        .chain(&g.rows)
-        .map(|r| r.iter().map(|c| clip_cell(c, MAX_CELL)).collect())
-        .collect();
-    let widths: Vec<usize> = (0..g.headers.len())
-        .map(|k| clipped.iter().map(|r| r[k].width()).max().unwrap_or(0))
-        .collect();
-    for (i, row) in clipped.iter().enumerate() {
-        let line: Vec<String> = row
+    let clipped =
+        |r: &[String]| -> Vec<String> { r.iter().map(|c| clip_cell(c, MAX_CELL)).collect() };
+    // Two passes over the rows: the widths, then the lines (a grid of reports is made again
+    // rather than held).
+    let mut widths: Vec<usize> = clipped(&g.headers).iter().map(|c| c.width()).collect();
+    for row in g.rows() {
+        for (k, c) in clipped(&row?).iter().enumerate() {
+            widths[k] = widths[k].max(c.width());
+        }
+    }
+    let rows = std::iter::once(Ok(g.headers.clone())).chain(g.rows());
+    for (i, row) in rows.enumerate() {
+        let line: Vec<String> = clipped(&row?)
             .iter()
             .enumerate()
             .map(|(k, c)| pad(c, widths[k], i > 0 && g.numeric[k]))
@@ -87,9 +91,9 @@ pub fn grid(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
 }
 
 pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
-    writeln!(w, "{}\n", headline(a))?;
+    writeln!(w, "{}\n", headline(a)?)?;
     grid(w, &overview(a, true, false))?;
-    grid(w, &rules_grid(a))?;
+    grid(w, &rules_grid(a)?)?;
     grid(w, &figures_grid(a))?;
     if !a.series.is_empty() {
         grid(w, &crossyear_grid(a))?;
@@ -114,15 +118,15 @@ mod tests {
 
     #[test]
     fn cjk_columns_align_by_display_width() {
-        let g = Grid {
-            title: "t".into(),
-            headers: vec!["发文单位".into(), "n".into()],
-            rows: vec![
+        let g = Grid::new(
+            "t".into(),
+            vec!["发文单位".into(), "n".into()],
+            vec![false, true],
+            vec![
                 vec!["辛庄镇".into(), "5".into()],
                 vec!["ab".into(), "12".into()],
             ],
-            numeric: vec![false, true],
-        };
+        );
         let mut out = Vec::new();
         grid(&mut out, &g).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -6,6 +6,7 @@
 use super::{Grid, crossyear_grid, indicator_heading, notes, overview, rules_grid, status_key};
 use crate::audit::{Audit, crossyear};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::io;
 use unicode_width::UnicodeWidthStr;
 
 /// Widest column, in character widths.
@@ -62,17 +63,22 @@ fn frame(
     Ok(())
 }
 
-fn widths(g: &Grid) -> Vec<f64> {
-    (0..g.headers.len())
-        .map(|k| g.rows.iter().map(|r| width_of(&r[k])).fold(6.0, f64::max))
-        .collect()
+/// The width of each of the first `n` columns: the widest of its cells (a pass over the rows).
+fn widths(g: &Grid, n: usize) -> io::Result<Vec<f64>> {
+    let mut w = vec![6.0f64; n];
+    for row in g.rows() {
+        for (k, cell) in row?.iter().take(n).enumerate() {
+            w[k] = w[k].max(width_of(cell));
+        }
+    }
+    Ok(w)
 }
 
 /// A text grid, numeric columns written as numbers when they parse.
 fn text_sheet(ws: &mut Worksheet, st: &Styles, g: &Grid) -> Result<(), XlsxError> {
-    frame(ws, st, &g.headers, &widths(g), g.rows.len())?;
-    for (r, row) in g.rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
+    frame(ws, st, &g.headers, &widths(g, g.headers.len())?, g.len())?;
+    for (r, row) in g.rows().enumerate() {
+        for (c, cell) in row?.iter().enumerate() {
             let (r, c16) = (r as u32 + 1, c as u16);
             match cell.parse::<f64>() {
                 Ok(n) if g.numeric[c] => ws.write_number(r, c16, n)?,
@@ -85,14 +91,12 @@ fn text_sheet(ws: &mut Worksheet, st: &Styles, g: &Grid) -> Result<(), XlsxError
 }
 
 fn overview_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
-    let mut g = overview(a, false, true);
+    // The overview's columns up to the counts; the rules' outcomes are the matrix sheet's.
+    let g = overview(a, false, true);
     let n = g.headers.len() - a.rules.len();
-    g.headers.truncate(n);
-    for r in &mut g.rows {
-        r.truncate(n);
-    }
-    frame(ws, st, &g.headers, &widths(&g), g.rows.len())?;
-    for (r, (row, audit_row)) in g.rows.iter().zip(&a.rows).enumerate() {
+    frame(ws, st, &g.headers[..n], &widths(&g, n)?, g.len())?;
+    for (r, (row, audit_row)) in g.rows().zip(a.rows.iter()).enumerate() {
+        let (row, audit_row) = (row?, audit_row?);
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate().take(5) {
             ws.write_string(r, c as u16, cell)?;
@@ -111,10 +115,21 @@ fn overview_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xlsx
             ws.write_number(r, 6 + k as u16, *v as f64)?;
         }
     }
-    for (r, note) in (g.rows.len() as u32 + 2..).zip(notes(a)) {
+    for (r, note) in (g.len() as u32 + 2..).zip(notes(a)) {
         ws.write_string(r, 0, note)?;
     }
     Ok(())
+}
+
+/// The widths of the file, issuer and year columns (a pass over the rows).
+fn identity_widths(a: &Audit) -> io::Result<Vec<f64>> {
+    let (mut path, mut issuer) = (8.0f64, 8.0f64);
+    for row in a.rows.iter() {
+        let row = row?;
+        path = path.max(width_of(&row.path));
+        issuer = issuer.max(width_of(row.issuer.as_deref().unwrap_or("")));
+    }
+    Ok(vec![path, issuer, 7.0])
 }
 
 fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
@@ -125,19 +140,12 @@ fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxEr
         l.pick("年度", "year").to_string(),
     ];
     headers.extend(a.rules.iter().map(|r| format!("{} {}", r.id, r.name)));
-    let mut w: Vec<f64> = vec![
-        a.rows.iter().map(|r| width_of(&r.path)).fold(8.0, f64::max),
-        a.rows
-            .iter()
-            .map(|r| width_of(r.issuer.as_deref().unwrap_or("")))
-            .fold(8.0, f64::max),
-        7.0,
-    ];
+    let mut w = identity_widths(a)?;
     w.extend(a.rules.iter().map(|_| 10.0));
     frame(ws, st, &headers, &w, a.rows.len())?;
     ws.set_freeze_panes(1, 3)?;
     for (r, row) in a.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let (r, row) = (r as u32 + 1, row?);
         ws.write_string(r, 0, &row.path)?;
         ws.write_string(r, 1, row.issuer.as_deref().unwrap_or(""))?;
         if let Some(y) = row.year {
@@ -169,19 +177,12 @@ fn figures_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxE
         l.pick("年度", "year").to_string(),
     ];
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
-    let mut w: Vec<f64> = vec![
-        a.rows.iter().map(|r| width_of(&r.path)).fold(8.0, f64::max),
-        a.rows
-            .iter()
-            .map(|r| width_of(r.issuer.as_deref().unwrap_or("")))
-            .fold(8.0, f64::max),
-        7.0,
-    ];
+    let mut w = identity_widths(a)?;
     w.extend(a.indicators.iter().map(|_| 12.0));
     frame(ws, st, &headers, &w, a.rows.len())?;
     ws.set_row_height(0, 45)?;
     for (r, row) in a.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let (r, row) = (r as u32 + 1, row?);
         ws.write_string(r, 0, &row.path)?;
         ws.write_string(r, 1, row.issuer.as_deref().unwrap_or(""))?;
         if let Some(y) = row.year {
@@ -219,14 +220,15 @@ fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xls
     );
     let mut w = vec![14.0, 9.0, 9.0, 16.0, 16.0, 12.0, 12.0];
     w.extend(a.indicators.iter().map(|_| 12.0));
-    frame(ws, st, &headers, &w, g.rows.len())?;
+    frame(ws, st, &headers, &w, g.len())?;
     ws.set_row_height(0, 45)?;
     let mut r = 1u32;
     for s in &a.series {
         for step in &s.steps {
             ws.write_string(r, 0, &s.issuer)?;
-            for (c, row) in [(1, step.from), (2, step.to)] {
-                if let Some(y) = a.rows[row].year {
+            let (from, to) = (a.rows.get(step.from)?, a.rows.get(step.to)?);
+            for (c, row) in [(1, &from), (2, &to)] {
+                if let Some(y) = row.year {
                     ws.write_number(r, c, y)?;
                 }
             }
@@ -244,10 +246,8 @@ fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xls
                 ws.write_number(r, 6, step.followups.len() as f64)?;
             }
             for i in 0..a.indicators.len() {
-                if let Some(c) = crossyear::change(&a.rows, step.from, step.to, i) {
-                    let pct = a.rows[step.to].values[i]
-                        .as_ref()
-                        .is_some_and(|v| v.unit == "%");
+                if let Some(c) = crossyear::change(&from, &to, i) {
+                    let pct = to.values[i].as_ref().is_some_and(|v| v.unit == "%");
                     if pct {
                         ws.write_number_with_format(r, 7 + i as u16, c / 100.0, &st.percent)?;
                     } else {
@@ -261,10 +261,10 @@ fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xls
     Ok(())
 }
 
-/// The workbook, as the bytes of an .xlsx file. Each sheet is written row by row to a temporary
+/// Writes the workbook, an .xlsx file, to `out`. Each sheet is written row by row to a temporary
 /// file as it goes ("low memory" mode: only the shared strings stay in memory), so that an audit
 /// of 10^5 reports does not hold every cell of five sheets at once.
-pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
+pub fn render(a: &Audit, out: impl io::Write + Send) -> Result<(), XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let l = a.lang;
@@ -278,7 +278,7 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
         wb.add_worksheet_with_low_memory()?
             .set_name(l.pick("规则", "Rules"))?,
         &st,
-        &rules_grid(a),
+        &rules_grid(a)?,
     )?;
     matrix_sheet(
         wb.add_worksheet_with_low_memory()?
@@ -298,5 +298,5 @@ pub fn render(a: &Audit) -> Result<Vec<u8>, XlsxError> {
         &st,
         a,
     )?;
-    wb.save_to_buffer()
+    wb.save_to_writer(out)
 }
