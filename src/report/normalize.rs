@@ -151,18 +151,32 @@ fn is_han(c: char) -> bool {
 
 /// The length in bytes of a pinyin gloss at the start of `rest` (`(jī)`, `(guān)`), or 0: one to
 /// seven Latin letters in parentheses, at least one of them with a tone mark, so that `(a)` or
-/// `(PPP)` are never taken for one.
+/// `(PPP)` are never taken for one. Characters are read as normalised (`（`, `）` and full-width
+/// letters count as their ASCII forms, zero-width characters are skipped), so that text
+/// normalised once has the same glosses as before, and normalising again changes nothing.
 fn pinyin_gloss(rest: &str) -> usize {
     const TONED: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü";
-    let Some(inner) = rest.strip_prefix('(') else {
+    let mut chars = rest
+        .char_indices()
+        .filter(|&(_, c)| !matches!(classify(c), Kind::Drop));
+    if !chars
+        .next()
+        .is_some_and(|(_, c)| matches!(classify(c), Kind::Char('(')))
+    {
         return 0;
-    };
-    let mut toned = false;
-    for (i, c) in inner.char_indices() {
-        match c {
-            ')' if i > 0 && toned => return i + 2,
-            'a'..='z' if i < 24 => {}
-            c if TONED.contains(c) && i < 24 => toned = true,
+    }
+    let (mut letters, mut toned) = (0, false);
+    for (i, c) in chars {
+        let Kind::Char(n) = classify(c) else {
+            return 0;
+        };
+        match n {
+            ')' if letters > 0 && toned => return i + c.len_utf8(),
+            'a'..='z' if letters < 7 => letters += 1,
+            n if letters < 7 && TONED.contains(n) => {
+                letters += 1;
+                toned = true;
+            }
             _ => return 0,
         }
     }
@@ -384,6 +398,14 @@ mod tests {
         assert_eq!(&*normalize("x(jī)").text, "x(jī)");
         // Nor is the space before a gloss: dropping it first would leave a gloss for next time.
         assert_eq!(&*normalize("機 (jī)關").text, "机关");
+        // Parentheses and letters are read as normalised, zero-width characters skipped: what
+        // becomes a gloss once normalised is one already (found by the idempotence property).
+        assert_eq!(&*normalize("機（jī）關").text, "机关");
+        assert_eq!(&*normalize("說（é)").text, "说");
+        assert_eq!(&*normalize("機(j\u{200B}ī)關").text, "机关");
+        assert_eq!(&*normalize("機(ｊī)關").text, "机关");
+        // Seven letters at most.
+        assert_eq!(&*normalize("機(jīīīīīīī)").text, "机(jīīīīīīī)");
     }
 
     use super::*;
