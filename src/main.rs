@@ -9,10 +9,12 @@ fn main() -> std::process::ExitCode {
         stdout: AutoStream::choice(&std::io::stdout()) == ColorChoice::Always,
         stderr: AutoStream::choice(&std::io::stderr()) == ColorChoice::Always,
     };
+    // Standard error is not locked for the run: `audit`'s progress bar is drawn from the worker
+    // threads, and a lock held here while the main thread waits for them would stop them all.
     let code = reportlint::run(
         std::env::args_os(),
         &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        &mut std::io::stderr(),
         color,
     );
     std::process::ExitCode::from(code)

@@ -228,3 +228,54 @@ fn the_color_option_wins() {
     both_streams_said_something(&s);
     assert!(!s.stdout.contains(ESC) && !s.stderr.contains(ESC));
 }
+
+#[test]
+fn audit_draws_its_progress_bar_on_a_terminal_and_finishes() {
+    // After a second, `audit` draws a progress bar on standard error when it is a terminal. The
+    // bar is drawn from the worker threads: with standard error locked by the main thread for the
+    // whole run, the first draw stopped every thread for good.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let written = crate::gen_corpus::bench::write(&corpus, 10_000_000, 7).unwrap();
+    let out = dir.path().join("audit.json");
+    let (master, slave) = openpty();
+    let reader = drain(master);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reportlint"))
+        .args(["audit", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .env_clear()
+        .env(XTERM.0, XTERM.1)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave))
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(300) {
+            child.kill().unwrap();
+            panic!(
+                "audit of {} reports with a terminal stderr still running after 5 minutes",
+                written.files
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    assert!(status.success(), "{stderr}");
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(audit["reports"].as_array().unwrap().len(), written.files);
+    // The bar was drawn (and cleared) when the run took long enough for it to appear.
+    if elapsed > std::time::Duration::from_secs(2) {
+        assert!(
+            stderr.contains(&format!("/{}", written.files)),
+            "{stderr:?}"
+        );
+    }
+}
