@@ -38,6 +38,25 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit status: a usage error, or an input that could not be read.
 pub const EXIT_ERROR: u8 = 2;
 
+/// An I/O failure already said in full — what failed and what to do about it (`no temporary
+/// file in /x; set TMPDIR …`) — which the command line prints as it is, instead of as a failure
+/// to write the output.
+#[derive(Debug)]
+pub struct Said(pub String);
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Said {}
+
+/// An I/O error of `kind` whose message is `said` in full (see [`Said`]).
+pub fn said(kind: std::io::ErrorKind, said: String) -> std::io::Error {
+    std::io::Error::new(kind, Said(said))
+}
+
 /// What `--color auto` means for each output stream, decided by the caller from the stream and
 /// the environment. The binary asks `anstream` (as clap and ruff do): a stream is coloured when it
 /// is a terminal and `TERM` is not `dumb`, never when `NO_COLOR` is set to a non-empty value,

@@ -8,6 +8,7 @@
 //! one by one with [`Rows::get`] — so memory holds the rows' positions, not their contents.
 
 use super::AuditRow;
+use crate::said;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
@@ -84,8 +85,12 @@ impl Rows {
     pub fn push(&mut self, row: &AuditRow) -> io::Result<()> {
         let (spill, dir) = (self.spill, &self.dir);
         let spool = self.spool.get_mut().unwrap_or_else(|e| e.into_inner());
-        spool.tail = postcard::to_extend(row, std::mem::take(&mut spool.tail))
-            .map_err(|e| io::Error::other(format!("cannot encode an audit row: {e}")))?;
+        spool.tail = postcard::to_extend(row, std::mem::take(&mut spool.tail)).map_err(|e| {
+            said(
+                io::ErrorKind::Other,
+                format!("cannot encode an audit row: {e}"),
+            )
+        })?;
         let end = spool.written + spool.tail.len() as u64;
         if spool.tail.len() > spill {
             spool.write_out(dir)?;
@@ -156,7 +161,7 @@ impl Spool {
         let file = match &mut self.file {
             Some(f) => f,
             None => self.file.insert(tempfile::tempfile_in(dir).map_err(|e| {
-                io::Error::new(
+                said(
                     e.kind(),
                     format!(
                         "cannot keep the audit's rows: no temporary file in {} ({e}); set TMPDIR to a writable directory",
@@ -175,16 +180,19 @@ impl Spool {
 }
 
 fn context(e: io::Error, what: &str) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot {what} a temporary file: {e}"))
+    said(e.kind(), format!("cannot {what} a temporary file: {e}"))
 }
 
 fn missing(what: &str) -> io::Error {
-    io::Error::other(format!("the audit's rows lost their {what}"))
+    said(
+        io::ErrorKind::Other,
+        format!("the audit's rows lost their {what}"),
+    )
 }
 
 fn decode(bytes: &[u8], i: usize) -> io::Result<AuditRow> {
     postcard::from_bytes(bytes).map_err(|e| {
-        io::Error::new(
+        said(
             io::ErrorKind::InvalidData,
             format!("audit row {} cannot be read back: {e}", i + 1),
         )

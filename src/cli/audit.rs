@@ -315,10 +315,13 @@ fn write_output(
     // before the output file is created, so that a failure there leaves an existing file as it
     // was; then it is copied over.
     let no_tmp = |dir: &Path, why: &dyn std::fmt::Display| {
-        std::io::Error::other(format!(
-            "cannot make the workbook: no temporary file in {} ({why}); set TMPDIR to a writable directory",
-            dir.display()
-        ))
+        crate::said(
+            std::io::ErrorKind::Other,
+            format!(
+                "cannot make the workbook: no temporary file in {} ({why}); set TMPDIR to a writable directory",
+                dir.display()
+            ),
+        )
     };
     let workbook = match format {
         AuditFormat::Xlsx => {

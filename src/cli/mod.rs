@@ -223,9 +223,15 @@ where
     match result {
         Ok(code) => code,
         Err(e) => {
-            // Writing to stdout failed (a closed pipe): nothing more can be said there.
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                let _ = writeln!(err, "reportlint: cannot write output: {e}");
+            match e.get_ref().and_then(|x| x.downcast_ref::<crate::Said>()) {
+                Some(said) => {
+                    let _ = writeln!(err, "reportlint: {said}");
+                }
+                // Writing to stdout failed (a closed pipe): nothing more can be said there.
+                None if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                None => {
+                    let _ = writeln!(err, "reportlint: cannot write output: {e}");
+                }
             }
             EXIT_ERROR
         }
