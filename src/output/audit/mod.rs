@@ -26,10 +26,11 @@ pub struct Grid<'a> {
     pub headers: Vec<String>,
     pub numeric: Vec<bool>,
     len: usize,
-    rows: Rows<'a>,
+    rows: Lines<'a>,
 }
 
-enum Rows<'a> {
+/// A grid's rows: held, or made when read.
+enum Lines<'a> {
     Held(Vec<Vec<String>>),
     /// Made again each time they are read.
     Made(Box<dyn Fn() -> GridRows<'a> + 'a>),
@@ -48,7 +49,7 @@ impl<'a> Grid<'a> {
             headers,
             numeric,
             len: rows.len(),
-            rows: Rows::Held(rows),
+            rows: Lines::Held(rows),
         }
     }
 
@@ -65,7 +66,7 @@ impl<'a> Grid<'a> {
             headers,
             numeric,
             len,
-            rows: Rows::Made(Box::new(make)),
+            rows: Lines::Made(Box::new(make)),
         }
     }
 
@@ -80,8 +81,8 @@ impl<'a> Grid<'a> {
     /// The rows, in order (made again on each call for a grid of reports).
     pub fn rows(&self) -> GridRows<'_> {
         match &self.rows {
-            Rows::Held(rows) => Box::new(rows.iter().cloned().map(Ok)),
-            Rows::Made(make) => make(),
+            Lines::Held(rows) => Box::new(rows.iter().cloned().map(Ok)),
+            Lines::Made(make) => make(),
         }
     }
 }
