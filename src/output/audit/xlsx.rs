@@ -3,7 +3,9 @@
 //! filters, column widths that fit Chinese text, failed cells coloured, numbers as numbers and
 //! percentages formatted as percentages. Written with rust_xlsxwriter.
 
-use super::{Grid, crossyear_grid, indicator_heading, notes, overview, rules_grid, status_key};
+use super::{
+    Grid, crossyear_grid, indicator_heading, notes, overview, report_cells, rules_grid, status_key,
+};
 use crate::audit::{Audit, crossyear};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::io;
@@ -95,10 +97,10 @@ fn overview_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xlsx
     let g = overview(a, false, true);
     let n = g.headers.len() - a.rules.len();
     frame(ws, st, &g.headers[..n], &widths(&g, n)?, g.len())?;
-    for (r, (row, audit_row)) in g.rows().zip(a.rows.iter()).enumerate() {
-        let (row, audit_row) = (row?, audit_row?);
+    for (r, audit_row) in a.rows.iter().enumerate() {
+        let audit_row = audit_row?;
         let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate().take(5) {
+        for (c, cell) in report_cells(&audit_row).iter().enumerate() {
             ws.write_string(r, c as u16, cell)?;
         }
         if let Some(year) = audit_row.year {
@@ -132,7 +134,12 @@ fn identity_widths(a: &Audit) -> io::Result<Vec<f64>> {
     Ok(vec![path, issuer, 7.0])
 }
 
-fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+fn matrix_sheet(
+    ws: &mut Worksheet,
+    st: &Styles,
+    a: &Audit,
+    identity: &[f64],
+) -> Result<(), XlsxError> {
     let l = a.lang;
     let mut headers = vec![
         l.pick("文件", "file").to_string(),
@@ -140,7 +147,7 @@ fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxEr
         l.pick("年度", "year").to_string(),
     ];
     headers.extend(a.rules.iter().map(|r| format!("{} {}", r.id, r.name)));
-    let mut w = identity_widths(a)?;
+    let mut w = identity.to_vec();
     w.extend(a.rules.iter().map(|_| 10.0));
     frame(ws, st, &headers, &w, a.rows.len())?;
     ws.set_freeze_panes(1, 3)?;
@@ -169,7 +176,12 @@ fn matrix_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxEr
     Ok(())
 }
 
-fn figures_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
+fn figures_sheet(
+    ws: &mut Worksheet,
+    st: &Styles,
+    a: &Audit,
+    identity: &[f64],
+) -> Result<(), XlsxError> {
     let l = a.lang;
     let mut headers = vec![
         l.pick("文件", "file").to_string(),
@@ -177,7 +189,7 @@ fn figures_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxE
         l.pick("年度", "year").to_string(),
     ];
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
-    let mut w = identity_widths(a)?;
+    let mut w = identity.to_vec();
     w.extend(a.indicators.iter().map(|_| 12.0));
     frame(ws, st, &headers, &w, a.rows.len())?;
     ws.set_row_height(0, 45)?;
@@ -280,17 +292,21 @@ pub fn render(a: &Audit, out: impl io::Write + Send) -> Result<(), XlsxError> {
         &st,
         &rules_grid(a)?,
     )?;
+    // The file, issuer and year columns are as wide on both sheets: one pass for both.
+    let identity = identity_widths(a)?;
     matrix_sheet(
         wb.add_worksheet_with_low_memory()?
             .set_name(l.pick("矩阵", "Matrix"))?,
         &st,
         a,
+        &identity,
     )?;
     figures_sheet(
         wb.add_worksheet_with_low_memory()?
             .set_name(l.pick("指标", "Figures"))?,
         &st,
         a,
+        &identity,
     )?;
     crossyear_sheet(
         wb.add_worksheet_with_low_memory()?
