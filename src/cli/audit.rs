@@ -144,6 +144,15 @@ impl Progress {
         }
     }
 
+    /// A new stage of `len` items, counted from 0.
+    fn stage(&self, msg: &'static str, len: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(len as u64);
+            bar.reset();
+            bar.set_message(msg);
+        }
+    }
+
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -240,7 +249,7 @@ pub(super) fn audit(
         }
     }
     if !wanted.is_empty() {
-        progress.message("following arrangements");
+        progress.stage("following arrangements", wanted.len());
         let again: Vec<(PathBuf, input::Format)> = wanted
             .iter()
             .map(|&(s, k)| files[series[s].steps[k].to].clone())
@@ -255,6 +264,7 @@ pub(super) fn audit(
             |(path, format)| {
                 let source = input::load(path, *format, read)?;
                 let report = crate::report::parse(source.text, &source.heading_hints);
+                progress.tick();
                 Ok((path.clone(), report))
             },
             |r| {
