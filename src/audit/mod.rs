@@ -290,6 +290,13 @@ pub struct Audit<'a> {
     pub lang: Lang,
 }
 
+impl Audit<'_> {
+    /// How many steps from one year to the next all issuers take together.
+    pub fn steps(&self) -> usize {
+        self.series.iter().map(|s| s.steps.len()).sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -240,11 +240,13 @@ pub(super) fn audit(
     let mut series = audit::crossyear::series(&rows)?;
     // Pass 2: the reports that follow a year with arrangements are read again, one chunk at a
     // time, to see whether they report on those arrangements.
-    let mut wanted: Vec<(usize, usize)> = Vec::new();
+    // Each step whose earlier year names arrangements, with them (read from the store once).
+    let mut wanted: Vec<((usize, usize), Vec<audit::Arrangement>)> = Vec::new();
     for (s, ser) in series.iter().enumerate() {
         for (k, step) in ser.steps.iter().enumerate() {
-            if !rows.get(step.from)?.arrangements.is_empty() {
-                wanted.push((s, k));
+            let arrangements = rows.get(step.from)?.arrangements;
+            if !arrangements.is_empty() {
+                wanted.push(((s, k), arrangements));
             }
         }
     }
@@ -252,35 +254,28 @@ pub(super) fn audit(
         progress.stage("following arrangements", wanted.len());
         let again: Vec<(PathBuf, input::Format)> = wanted
             .iter()
-            .map(|&(s, k)| files[series[s].steps[k].to].clone())
+            .map(|&((s, k), _)| files[series[s].steps[k].to].clone())
             .collect();
         let mut followups = Vec::new();
         let read = setup.read;
-        let rows_ref = &rows;
-        let series_ref = &series;
-        let mut k = 0;
         setup.each_chunk(
             &again,
             |(path, format)| {
                 let source = input::load(path, *format, read)?;
                 let report = crate::report::parse(source.text, &source.heading_hints);
                 progress.tick();
-                Ok((path.clone(), report))
+                Ok(report)
             },
             |r| {
-                let (s, step) = wanted[k];
-                k += 1;
-                let from = series_ref[s].steps[step].from;
+                let (_, arrangements) = &wanted[followups.len()];
                 followups.push(match r {
-                    Ok((_, report)) => {
-                        audit::crossyear::follow(&rows_ref.get(from)?.arrangements, &report)
-                    }
+                    Ok(report) => audit::crossyear::follow(arrangements, &report),
                     Err(_) => Vec::new(),
                 });
                 Ok(())
             },
         )?;
-        for (&(s, k), f) in wanted.iter().zip(followups) {
+        for (&((s, k), _), f) in wanted.iter().zip(followups) {
             series[s].steps[k].followups = f;
         }
     }

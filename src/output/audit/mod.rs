@@ -308,12 +308,11 @@ pub fn crossyear_grid<'g>(a: &'g Audit<'_>) -> Grid<'g> {
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
     let mut numeric = vec![false; 5];
     numeric.extend(a.indicators.iter().map(|_| false));
-    let steps = a.series.iter().map(|s| s.steps.len()).sum();
     Grid::made(
         l.pick("跨年度比较", "Across years").into(),
         headers,
         numeric,
-        steps,
+        a.steps(),
         move || {
             Box::new(a.series.iter().flat_map(move |s| {
                 s.steps.iter().map(move |step| {

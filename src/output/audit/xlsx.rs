@@ -3,9 +3,7 @@
 //! filters, column widths that fit Chinese text, failed cells coloured, numbers as numbers and
 //! percentages formatted as percentages. Written with rust_xlsxwriter.
 
-use super::{
-    Grid, crossyear_grid, indicator_heading, notes, overview, report_cells, rules_grid, status_key,
-};
+use super::{Grid, indicator_heading, notes, overview, report_cells, rules_grid, status_key};
 use crate::audit::{Audit, crossyear};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::io;
@@ -214,7 +212,6 @@ fn figures_sheet(
 }
 
 fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), XlsxError> {
-    let g = crossyear_grid(a);
     let l = a.lang;
     let mut headers = vec![
         l.pick("发文单位", "issuer").to_string(),
@@ -232,7 +229,7 @@ fn crossyear_sheet(ws: &mut Worksheet, st: &Styles, a: &Audit) -> Result<(), Xls
     );
     let mut w = vec![14.0, 9.0, 9.0, 16.0, 16.0, 12.0, 12.0];
     w.extend(a.indicators.iter().map(|_| 12.0));
-    frame(ws, st, &headers, &w, g.len())?;
+    frame(ws, st, &headers, &w, a.steps())?;
     ws.set_row_height(0, 45)?;
     let mut r = 1u32;
     for s in &a.series {
