@@ -3,7 +3,7 @@
 //! bare number; blank when the report does not state it). UTF-8 with a byte-order mark, so that
 //! Excel opens Chinese text correctly; RFC 4180 quoting.
 
-use super::{figures_grid, overview, report_cells};
+use super::{Grid, figures_grid, overview};
 use crate::audit::Audit;
 use crate::report::figures::format_value;
 use std::io::{self, Write};
@@ -24,9 +24,8 @@ fn line(w: &mut dyn Write, cells: &[String]) -> io::Result<()> {
     write!(w, "{}\r\n", f.join(","))
 }
 
-/// The matrix: one row per report, each rule's outcome as a word.
-pub fn matrix(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
-    let g = overview(a, false, true);
+/// A grid as a CSV file: the byte-order mark, the headings, the rows.
+fn sheet(w: &mut dyn Write, g: &Grid) -> io::Result<()> {
     w.write_all(BOM.as_bytes())?;
     line(w, &g.headers)?;
     for r in g.rows() {
@@ -35,22 +34,14 @@ pub fn matrix(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     Ok(())
 }
 
+/// The matrix: one row per report, each rule's outcome as a word.
+pub fn matrix(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
+    sheet(w, &overview(a, false, true))
+}
+
 /// The key figures: bare numbers (percentages as written: `100` for 100%), blank when absent.
 pub fn figures(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
-    w.write_all(BOM.as_bytes())?;
-    line(w, &figures_grid(a).headers)?;
-    for row in a.rows.iter() {
-        let row = row?;
-        let mut cells = report_cells(&row);
-        cells.truncate(3);
-        cells.extend(row.values.iter().map(|v| {
-            v.as_ref()
-                .map(|v| format_value(v.value))
-                .unwrap_or_default()
-        }));
-        line(w, &cells)?;
-    }
-    Ok(())
+    sheet(w, &figures_grid(a, |v| format_value(v.value)))
 }
 
 #[cfg(test)]

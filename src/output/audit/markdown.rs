@@ -1,7 +1,9 @@
 //! Output stage: `audit --format md` — the same tables as the terminal table, in Markdown, with
 //! every rule's outcome as a word.
 
-use super::{Grid, crossyear_grid, figures_grid, headline, notes, overview, rules_grid};
+use super::{
+    Grid, crossyear_grid, figures_grid, headline, notes, overview, rules_grid, value_text,
+};
 use crate::audit::Audit;
 use std::io::{self, Write};
 
@@ -42,7 +44,7 @@ pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     )?;
     grid(w, &overview(a, false, true))?;
     grid(w, &rules_grid(a)?)?;
-    grid(w, &figures_grid(a))?;
+    grid(w, &figures_grid(a, value_text))?;
     if !a.series.is_empty() {
         grid(w, &crossyear_grid(a))?;
     }

@@ -266,18 +266,19 @@ pub fn rules_grid<'g>(a: &'g Audit<'_>) -> io::Result<Grid<'g>> {
     ))
 }
 
-/// The key figures: one row per report, one column per indicator; blank when not stated.
-pub fn figures_grid<'g>(a: &'g Audit<'_>) -> Grid<'g> {
+/// The key figures: one row per report, one column per indicator, each as `value` writes it;
+/// blank when not stated.
+pub fn figures_grid<'g>(a: &'g Audit<'_>, value: fn(&IndicatorValue) -> String) -> Grid<'g> {
     let mut headers = report_headers(a.lang);
     headers.truncate(3);
     headers.extend((0..a.indicators.len()).map(|i| indicator_heading(a, i)));
-    let cells = |row: AuditRow| {
+    let cells = move |row: AuditRow| {
         let mut cells = report_cells(&row);
         cells.truncate(3);
         cells.extend(
             row.values
                 .iter()
-                .map(|v| v.as_deref().map(value_text).unwrap_or_default()),
+                .map(|v| v.as_deref().map(value).unwrap_or_default()),
         );
         cells
     };

@@ -2,7 +2,9 @@
 //! years compared, as columns aligned by display width (a CJK character is two columns wide), for
 //! a terminal.
 
-use super::{Grid, crossyear_grid, figures_grid, headline, notes, overview, rules_grid};
+use super::{
+    Grid, crossyear_grid, figures_grid, headline, notes, overview, rules_grid, value_text,
+};
 use crate::audit::Audit;
 use std::io::{self, Write};
 use unicode_width::UnicodeWidthStr;
@@ -94,7 +96,7 @@ pub fn render(w: &mut dyn Write, a: &Audit) -> io::Result<()> {
     writeln!(w, "{}\n", headline(a)?)?;
     grid(w, &overview(a, true, false))?;
     grid(w, &rules_grid(a)?)?;
-    grid(w, &figures_grid(a))?;
+    grid(w, &figures_grid(a, value_text))?;
     if !a.series.is_empty() {
         grid(w, &crossyear_grid(a))?;
     }
