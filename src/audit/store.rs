@@ -78,7 +78,8 @@ impl Rows {
     }
 
     /// Whether the rows have gone to the temporary file.
-    pub fn spilled(&self) -> bool {
+    #[cfg(test)]
+    fn spilled(&self) -> bool {
         self.lock().file.is_some()
     }
 
@@ -102,7 +103,8 @@ impl Rows {
     }
 
     /// Adds every row of `rows`.
-    pub fn extend<'r>(&mut self, rows: impl IntoIterator<Item = &'r AuditRow>) -> io::Result<()> {
+    #[cfg(test)]
+    fn extend<'r>(&mut self, rows: impl IntoIterator<Item = &'r AuditRow>) -> io::Result<()> {
         rows.into_iter().try_for_each(|r| self.push(r))
     }
 
